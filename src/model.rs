@@ -134,7 +134,9 @@ impl Role {
 }
 
 /// What sort of body a unit is.
-#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum UnitKind {
     /// An internal department / office (处, 科, 室, 办公室, 机关党委) or a ministry.

@@ -71,11 +71,21 @@ pub const SUPPORTED_EXTENSIONS: &[&str] = &[
 /// Extensions that are recognised but cannot be read, with what to do instead.
 pub fn unsupported_advice(ext: &str) -> Option<&'static str> {
     Some(match ext {
-        "doc" => "legacy Word .doc is not supported: convert it with `soffice --headless --convert-to docx FILE`",
-        "wps" => "WPS .wps is not supported: save it as .docx in WPS, or convert with `soffice --headless --convert-to docx FILE`",
-        "et" => "WPS .et is not supported: save it as .xlsx in WPS, or convert with `soffice --headless --convert-to xlsx FILE`",
-        "odt" => "OpenDocument text is not supported: convert it with `soffice --headless --convert-to docx FILE`",
-        "rtf" => "RTF is not supported: convert it with `soffice --headless --convert-to docx FILE`",
+        "doc" => {
+            "legacy Word .doc is not supported: convert it with `soffice --headless --convert-to docx FILE`"
+        }
+        "wps" => {
+            "WPS .wps is not supported: save it as .docx in WPS, or convert with `soffice --headless --convert-to docx FILE`"
+        }
+        "et" => {
+            "WPS .et is not supported: save it as .xlsx in WPS, or convert with `soffice --headless --convert-to xlsx FILE`"
+        }
+        "odt" => {
+            "OpenDocument text is not supported: convert it with `soffice --headless --convert-to docx FILE`"
+        }
+        "rtf" => {
+            "RTF is not supported: convert it with `soffice --headless --convert-to docx FILE`"
+        }
         _ => return None,
     })
 }
@@ -85,13 +95,20 @@ pub fn sniff(bytes: &[u8], ext: &str) -> Result<Format> {
     if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
         return sniff_zip(bytes, ext);
     }
-    if bytes.starts_with(b"%PDF") || bytes.len() > 8 && bytes[..1024.min(bytes.len())].windows(5).any(|w| w == b"%PDF-") {
+    if bytes.starts_with(b"%PDF")
+        || bytes.len() > 8
+            && bytes[..1024.min(bytes.len())]
+                .windows(5)
+                .any(|w| w == b"%PDF-")
+    {
         return Ok(Format::Pdf);
     }
     if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
         return match ext {
             "xls" | "xlt" => Ok(Format::Xls),
-            "et" | "doc" | "wps" => Err(Error::Unsupported(unsupported_advice(ext).unwrap_or_default().to_string())),
+            "et" | "doc" | "wps" => Err(Error::Unsupported(
+                unsupported_advice(ext).unwrap_or_default().to_string(),
+            )),
             _ if ole_is_workbook(bytes) => Ok(Format::Xls),
             _ => Err(Error::Unsupported(
                 unsupported_advice("doc").unwrap_or_default().to_string(),
@@ -115,15 +132,22 @@ pub fn sniff(bytes: &[u8], ext: &str) -> Result<Format> {
 
 fn ole_is_workbook(bytes: &[u8]) -> bool {
     // "Workbook" / "Book" stream names are stored in UTF-16LE in the directory.
-    let needle: Vec<u8> = "Workbook".encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+    let needle: Vec<u8> = "Workbook"
+        .encode_utf16()
+        .flat_map(|u| u.to_le_bytes())
+        .collect();
     bytes.windows(needle.len()).any(|w| w == needle.as_slice())
 }
 
 fn looks_like_fengong_json(bytes: &[u8]) -> bool {
     let head = &bytes[..bytes.len().min(4096)];
-    let trimmed = head.iter().position(|b| !b.is_ascii_whitespace() && *b != 0xEF && *b != 0xBB && *b != 0xBF);
+    let trimmed = head
+        .iter()
+        .position(|b| !b.is_ascii_whitespace() && *b != 0xEF && *b != 0xBB && *b != 0xBF);
     matches!(trimmed.map(|i| head[i]), Some(b'{'))
-        && head.windows(7).any(|w| w == b"\"items\"" || w == b"\"meta\":")
+        && head
+            .windows(7)
+            .any(|w| w == b"\"items\"" || w == b"\"meta\":")
 }
 
 fn sniff_zip(bytes: &[u8], ext: &str) -> Result<Format> {
@@ -136,14 +160,20 @@ fn sniff_zip(bytes: &[u8], ext: &str) -> Result<Format> {
         },
         detail: format!("not a readable zip container ({e})"),
     })?;
-    let names: Vec<&str> = archive.file_names().collect();
-    if names.iter().any(|n| *n == "word/document.xml") {
+    let names: Vec<String> = archive
+        .file_names_raw()
+        .map(|n| String::from_utf8_lossy(n).into_owned())
+        .collect();
+    if names.iter().any(|n| n == "word/document.xml") {
         return Ok(Format::Docx);
     }
-    if names.iter().any(|n| *n == "xl/workbook.xml" || *n == "xl/workbook.bin") {
+    if names
+        .iter()
+        .any(|n| n == "xl/workbook.xml" || n == "xl/workbook.bin")
+    {
         return Ok(Format::Xlsx);
     }
-    if names.contains(&"content.xml") {
+    if names.iter().any(|n| n == "content.xml") {
         let mime = {
             let mut a = archive;
             let mut s = String::new();
@@ -178,7 +208,9 @@ pub fn decode(bytes: &[u8], ext: &str) -> Result<SourceText> {
         }
         Format::Html => html::read(bytes)?,
         Format::Docx => (docx::read(bytes)?, "UTF-8".to_string()),
-        Format::Xlsx | Format::Xls | Format::Ods => (sheet::read(bytes, format)?, "UTF-8".to_string()),
+        Format::Xlsx | Format::Xls | Format::Ods => {
+            (sheet::read(bytes, format)?, "UTF-8".to_string())
+        }
         Format::Pdf => (pdf::read(bytes)?, "PDF".to_string()),
     };
     if text.trim().is_empty() {
@@ -203,8 +235,14 @@ mod tests {
     #[test]
     fn sniffs_by_magic_bytes_not_extension() {
         assert_eq!(sniff(b"%PDF-1.4 ...", "txt").unwrap(), Format::Pdf);
-        assert_eq!(sniff("一、总体要求".as_bytes(), "pdf").unwrap(), Format::Text);
-        assert_eq!(sniff(b"<!DOCTYPE html><html>", "txt").unwrap(), Format::Html);
+        assert_eq!(
+            sniff("一、总体要求".as_bytes(), "pdf").unwrap(),
+            Format::Text
+        );
+        assert_eq!(
+            sniff(b"<!DOCTYPE html><html>", "txt").unwrap(),
+            Format::Html
+        );
     }
 
     #[test]
@@ -212,7 +250,10 @@ mod tests {
         let mut ole = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
         ole.extend_from_slice(&[0u8; 512]);
         let err = sniff(&ole, "doc").unwrap_err().to_string();
-        assert!(err.contains("soffice --headless --convert-to docx"), "{err}");
+        assert!(
+            err.contains("soffice --headless --convert-to docx"),
+            "{err}"
+        );
     }
 
     #[test]

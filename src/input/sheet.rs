@@ -4,5 +4,7 @@ use crate::error::{Error, Result};
 
 /// Read a task table from a workbook and render it as notice text.
 pub fn read(_bytes: &[u8], _format: Format) -> Result<String> {
-    Err(Error::Unsupported("spreadsheet reading is not available yet".into()))
+    Err(Error::Unsupported(
+        "spreadsheet reading is not available yet".into(),
+    ))
 }

@@ -15,7 +15,10 @@ fn decode_raw(bytes: &[u8]) -> Result<(String, String)> {
     if let Some((enc, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
         let (cow, had_errors) = enc.decode_without_bom_handling(&bytes[bom_len..]);
         if had_errors {
-            return Err(Error::Decode(format!("invalid {} after its byte-order mark", enc.name())));
+            return Err(Error::Decode(format!(
+                "invalid {} after its byte-order mark",
+                enc.name()
+            )));
         }
         return Ok((cow.into_owned(), enc.name().to_string()));
     }
@@ -26,7 +29,11 @@ fn decode_raw(bytes: &[u8]) -> Result<(String, String)> {
     det.feed(bytes, true);
     let guess = det.guess(Some(b"cn"), chardetng::Utf8Detection::Allow);
     // The GBK family is decoded as GB18030 (a superset).
-    let enc = if guess == encoding_rs::GBK { encoding_rs::GB18030 } else { guess };
+    let enc = if guess == encoding_rs::GBK {
+        encoding_rs::GB18030
+    } else {
+        guess
+    };
     let (cow, had_errors) = enc.decode_without_bom_handling(bytes);
     if had_errors {
         // Mixed or damaged input: decode what we can, but do not accept mostly-garbage.
@@ -38,7 +45,11 @@ fn decode_raw(bytes: &[u8]) -> Result<(String, String)> {
             )));
         }
     }
-    let name = if enc == encoding_rs::GB18030 { "GB18030" } else { enc.name() };
+    let name = if enc == encoding_rs::GB18030 {
+        "GB18030"
+    } else {
+        enc.name()
+    };
     Ok((cow.into_owned(), name.to_string()))
 }
 
@@ -48,7 +59,9 @@ fn check_not_binary(text: &str) -> Result<()> {
     let control = text
         .chars()
         .take(65536)
-        .filter(|c| (c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}')) || *c == '\u{FFFD}')
+        .filter(|c| {
+            (c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}')) || *c == '\u{FFFD}'
+        })
         .count();
     if text.contains('\0') || control * 20 > total {
         return Err(Error::Decode("the file looks binary, not text".into()));
