@@ -6,12 +6,130 @@
 //! 1. [`input`] — bytes of TXT/DOCX/XLSX/ODS/XLS/HTML/PDF → text;
 //! 2. [`repair`] — page-break joins, stray spaces, a width-folded view;
 //! 3. [`segment`] — header (meta) and numbered items (GB/T 9704 levels);
-//! 4. [`extract`] — unit clauses and numeric targets of each item;
+//! 4. [`extract`] — unit clauses, headings and numeric targets of each item;
 //! 5. [`units`] — unit normalisation (shared prefixes, alias tables, kinds);
-//! 6. [`output`] — JSON, CSV writers.
+//! 6. [`output`] — JSON and CSV writers.
+//!
+//! ```
+//! let n = fengong::parse_text("一、主要指标\n1.全省市场主体数量达到 850 万户。（牵头单位：省局注册处；责任单位：各市、州、县市场监管局）\n", &fengong::Options::default());
+//! assert_eq!(n.items[1].path, vec!["一", "1"]);
+//! assert_eq!(n.items[1].targets[0].value, 850.0);
+//! assert_eq!(n.items[1].responsible_units[0].name, "各市、州、县市场监管局");
+//! ```
 pub mod error;
+pub mod extract;
 pub mod input;
 pub mod model;
+pub mod output;
+pub mod repair;
+pub mod segment;
+pub mod units;
 
 pub use error::{Error, Result};
 pub use model::{Item, Meta, Notice, Target, Unit};
+use std::path::Path;
+pub use units::Aliases;
+
+/// Settings for parsing.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Alias tables (built-in, plus the user's).
+    pub aliases: Aliases,
+    /// Largest input accepted, in bytes.
+    pub max_bytes: u64,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            aliases: Aliases::builtin(),
+            max_bytes: 64 * 1024 * 1024,
+        }
+    }
+}
+
+/// Parse a notice given as text.
+pub fn parse_text(text: &str, opts: &Options) -> Notice {
+    let repaired = repair::repair(text);
+    let seg = segment::segment(&repaired);
+    let meta = segment::header::parse_header(&seg.header, &seg.trailer);
+    let aliases = opts.aliases.for_notice(&meta);
+    let mut conv = extract::Conventions::default();
+    if let Some(p) = &meta.preamble {
+        conv.scan_preamble(p);
+    }
+    if let Some(b) = &meta.body {
+        conv.scan_preamble(b);
+    }
+    let mut items: Vec<Item> = seg
+        .items
+        .iter()
+        .map(|r| extract::build_item(r, &aliases, &mut conv))
+        .collect();
+    extract::inherit_section_units(&mut items);
+    let mut warnings = Vec::new();
+    if items.is_empty() {
+        warnings.push("no numbered items found".to_string());
+    }
+    Notice {
+        source: None,
+        format: "text".into(),
+        encoding: "UTF-8".into(),
+        meta,
+        items,
+        warnings,
+    }
+}
+
+/// Parse a notice from the bytes of a file named `file_name` (any supported format).
+pub fn parse_bytes(bytes: &[u8], file_name: &str, opts: &Options) -> Result<Notice> {
+    if bytes.len() as u64 > opts.max_bytes {
+        return Err(Error::Limit(format!(
+            "the file is {} bytes, more than the limit of {} bytes (--max-bytes)",
+            bytes.len(),
+            opts.max_bytes
+        )));
+    }
+    let ext = Path::new(file_name)
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let src = input::decode(bytes, &ext)?;
+    let mut notice = if src.format == input::Format::Json {
+        serde_json::from_str::<Notice>(&src.text).map_err(|e| Error::Json(e.to_string()))?
+    } else {
+        let mut n = parse_text(&src.text, opts);
+        n.format = src.format.as_str().to_string();
+        n.encoding = src.encoding;
+        n
+    };
+    let base = Path::new(file_name)
+        .file_name()
+        .and_then(|s| s.to_str())
+        .unwrap_or(file_name);
+    if notice.source.is_none() || src.format != input::Format::Json {
+        notice.source = Some(base.to_string());
+    }
+    Ok(notice)
+}
+
+/// Read and parse a file.
+pub fn parse_path(path: &Path, opts: &Options) -> Result<Notice> {
+    let meta = std::fs::metadata(path).map_err(|e| Error::Io {
+        path: path.display().to_string(),
+        source: e,
+    })?;
+    if meta.len() > opts.max_bytes {
+        return Err(Error::Limit(format!(
+            "the file is {} bytes, more than the limit of {} bytes (--max-bytes)",
+            meta.len(),
+            opts.max_bytes
+        )));
+    }
+    let bytes = std::fs::read(path).map_err(|e| Error::Io {
+        path: path.display().to_string(),
+        source: e,
+    })?;
+    parse_bytes(&bytes, &path.display().to_string(), opts)
+}

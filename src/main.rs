@@ -1,1 +1,6 @@
-fn main() {}
+//! The `fengong` command: a thin clap layer over the library (see `cli`).
+mod cli;
+
+fn main() -> std::process::ExitCode {
+    cli::main()
+}

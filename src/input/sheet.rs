@@ -1,10 +1,884 @@
-//! Spreadsheet reader (calamine). Placeholder until the reader lands.
+//! Spreadsheet reader (calamine): XLSX, XLS and ODS workbooks.
+//!
+//! A task-division workbook is a table: 序号 / 重点任务 / 牵头单位 / 责任单位 /
+//! 完成时限 … The reader finds the header row wherever it sits, fills merged
+//! cells, and renders the table as the notice text a reader of the printed
+//! notice would see: section rows as `一、…` / `（一）…`, task rows as
+//! `1.任务（牵头单位：X；责任单位：Y）`. The text pipeline then parses it like
+//! any other notice. The same rendering is used for task tables found in DOCX
+//! and HTML documents ([`render_task_table`]).
+
+use std::io::Cursor;
+
+use calamine::{Data, Dimensions, Range, Reader};
+
 use super::Format;
 use crate::error::{Error, Result};
 
+/// Maximum number of rows read from a workbook (all sheets together).
+const MAX_ROWS: usize = 100_000;
+/// Maximum number of columns considered per sheet.
+const MAX_COLS: usize = 200;
+
 /// Read a task table from a workbook and render it as notice text.
-pub fn read(_bytes: &[u8], _format: Format) -> Result<String> {
-    Err(Error::Unsupported(
-        "spreadsheet reading is not available yet".into(),
-    ))
+pub fn read(bytes: &[u8], format: Format) -> Result<String> {
+    let sheets = match format {
+        Format::Xlsx => read_xlsx(bytes)?,
+        Format::Xls => read_xls(bytes)?,
+        Format::Ods => read_ods(bytes)?,
+        other => {
+            return Err(Error::Unsupported(format!(
+                "{} is not a spreadsheet format",
+                other.as_str()
+            )));
+        }
+    };
+    let mut out: Vec<String> = Vec::new();
+    for rows in sheets {
+        let text = render_task_table(&rows).unwrap_or_else(|| render_plain_rows(&rows));
+        if text.trim().is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push(String::new());
+        }
+        out.push(text);
+    }
+    Ok(out.join("\n"))
+}
+
+fn corrupt(format: &'static str, e: impl std::fmt::Display) -> Error {
+    Error::Corrupt {
+        format,
+        detail: e.to_string(),
+    }
+}
+
+fn read_xlsx(bytes: &[u8]) -> Result<Vec<Vec<Vec<String>>>> {
+    let mut wb: calamine::Xlsx<_> =
+        calamine::Xlsx::new(Cursor::new(bytes)).map_err(|e| corrupt("xlsx", e))?;
+    let names = wb.sheet_names();
+    let mut budget = MAX_ROWS;
+    let mut out = Vec::new();
+    for name in names {
+        let range = match wb.worksheet_range(&name) {
+            Ok(r) => r,
+            Err(e) => return Err(corrupt("xlsx", format!("sheet {name}: {e}"))),
+        };
+        let merges = wb.merge_cells_by_sheet_name(&name).unwrap_or_default();
+        out.push(range_to_rows(&range, &merges, &mut budget)?);
+    }
+    Ok(out)
+}
+
+fn read_xls(bytes: &[u8]) -> Result<Vec<Vec<Vec<String>>>> {
+    let mut wb: calamine::Xls<_> =
+        calamine::Xls::new(Cursor::new(bytes)).map_err(|e| corrupt("xls", e))?;
+    let names = wb.sheet_names();
+    let mut budget = MAX_ROWS;
+    let mut out = Vec::new();
+    for name in names {
+        let range = match wb.worksheet_range(&name) {
+            Ok(r) => r,
+            Err(e) => return Err(corrupt("xls", format!("sheet {name}: {e}"))),
+        };
+        let merges = wb.merge_cells_by_sheet_name(&name).unwrap_or_default();
+        out.push(range_to_rows(&range, &merges, &mut budget)?);
+    }
+    Ok(out)
+}
+
+fn read_ods(bytes: &[u8]) -> Result<Vec<Vec<Vec<String>>>> {
+    let mut wb: calamine::Ods<_> =
+        calamine::Ods::new(Cursor::new(bytes)).map_err(|e| corrupt("ods", e))?;
+    let names = wb.sheet_names();
+    let mut budget = MAX_ROWS;
+    let mut out = Vec::new();
+    for name in names {
+        let range = match wb.worksheet_range(&name) {
+            Ok(r) => r,
+            Err(e) => return Err(corrupt("ods", format!("sheet {name}: {e}"))),
+        };
+        // calamine does not expose ODS merged regions; the renderer's fill-down
+        // of section columns covers the common case.
+        out.push(range_to_rows(&range, &[], &mut budget)?);
+    }
+    Ok(out)
+}
+
+/// Render one cell's value as text. Integers stored as floats lose the `.0`.
+fn cell_text(d: &Data) -> String {
+    match d {
+        Data::Empty => String::new(),
+        Data::String(s) => s.clone(),
+        Data::Int(i) => i.to_string(),
+        Data::Float(f) => {
+            if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e15 {
+                format!("{}", *f as i64)
+            } else {
+                format!("{f}")
+            }
+        }
+        Data::Bool(b) => if *b { "是" } else { "否" }.to_string(),
+        Data::DateTime(dt) => {
+            if dt.is_datetime() {
+                let (y, m, d, ..) = dt.to_ymd_hms_milli();
+                format!("{y}年{m}月{d}日")
+            } else {
+                dt.to_string()
+            }
+        }
+        Data::DateTimeIso(s) => s.split('T').next().unwrap_or(s).to_string(),
+        Data::DurationIso(s) => s.clone(),
+        Data::Error(_) => String::new(),
+    }
+}
+
+/// Turn a calamine range into a grid of strings (row 0 = sheet row 0), with
+/// merged regions filled down and right.
+fn range_to_rows(
+    range: &Range<Data>,
+    merges: &[Dimensions],
+    budget: &mut usize,
+) -> Result<Vec<Vec<String>>> {
+    let Some((r0, c0)) = range.start() else {
+        return Ok(Vec::new());
+    };
+    let (h, w) = range.get_size();
+    if h > *budget {
+        return Err(Error::Limit(format!(
+            "the workbook has more than {MAX_ROWS} rows"
+        )));
+    }
+    *budget -= h;
+    let w = w.min(MAX_COLS);
+    let mut grid: Vec<Vec<String>> = Vec::with_capacity(h);
+    for row in range.rows() {
+        grid.push(row.iter().take(w).map(cell_text).collect());
+    }
+    for m in merges {
+        let (sr, sc) = m.start;
+        let (er, ec) = m.end;
+        if sr < r0 || sc < c0 {
+            continue;
+        }
+        let (sr, sc, er, ec) = (
+            (sr - r0) as usize,
+            (sc - c0) as usize,
+            (er.saturating_sub(r0)) as usize,
+            (ec.saturating_sub(c0)) as usize,
+        );
+        if sr >= grid.len() || sc >= w {
+            continue;
+        }
+        let value = grid[sr][sc].clone();
+        if value.is_empty() {
+            continue;
+        }
+        for row in grid
+            .iter_mut()
+            .take(er.min(h.saturating_sub(1)) + 1)
+            .skip(sr)
+        {
+            for cell in row
+                .iter_mut()
+                .take(ec.min(w.saturating_sub(1)) + 1)
+                .skip(sc)
+            {
+                if cell.is_empty() {
+                    cell.clone_from(&value);
+                }
+            }
+        }
+    }
+    Ok(grid)
+}
+
+/// Rows without a recognisable header: each row's non-empty cells joined by a
+/// space (repeats from merged cells dropped).
+pub(crate) fn render_plain_rows(rows: &[Vec<String>]) -> String {
+    let mut lines: Vec<String> = Vec::new();
+    for row in rows {
+        let line = plain_row(row);
+        if !line.is_empty() {
+            lines.push(line);
+        }
+    }
+    lines.join("\n")
+}
+
+fn plain_row(row: &[String]) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for c in row {
+        let c = clean_cell(c, " ");
+        if c.is_empty() || parts.last() == Some(&c) {
+            continue;
+        }
+        parts.push(c);
+    }
+    parts.join(" ")
+}
+
+/// Collapse a cell's inner line breaks (joined by `sep`) and trim it.
+fn clean_cell(s: &str, sep: &str) -> String {
+    let parts: Vec<&str> = s
+        .split(['\n', '\r'])
+        .map(|l| l.trim_matches(is_blank))
+        .filter(|l| !l.is_empty())
+        .collect();
+    parts.join(sep)
+}
+
+fn is_blank(c: char) -> bool {
+    c.is_whitespace() || c == '\u{3000}' || c == '\u{a0}'
+}
+
+/// What a table column holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Seq,
+    Section,
+    Task,
+    Measure,
+    Lead,
+    Resp,
+    Coop,
+    Deadline,
+    Leader,
+    Note,
+}
+
+fn header_role(cell: &str) -> Option<Role> {
+    let s: String = cell
+        .chars()
+        .filter(|c| !is_blank(*c) && !matches!(c, '*' | '：' | ':'))
+        .collect();
+    if s.is_empty() || s.chars().count() > 12 {
+        return None;
+    }
+    let has = |w: &[&str]| w.iter().any(|x| s.contains(x));
+    if matches!(s.as_str(), "序号" | "编号" | "序" | "号" | "项次") {
+        return Some(Role::Seq);
+    }
+    if has(&["领导"]) {
+        return Some(Role::Leader);
+    }
+    if has(&["牵头"]) {
+        return Some(Role::Lead);
+    }
+    if has(&["配合", "协办", "参与单位", "协同", "协助"]) {
+        return Some(Role::Coop);
+    }
+    if has(&[
+        "责任单位",
+        "责任部门",
+        "责任处室",
+        "责任科室",
+        "主责",
+        "承办单位",
+        "负责单位",
+        "实施单位",
+        "责任主体",
+    ]) {
+        return Some(Role::Resp);
+    }
+    if has(&["时限", "时间", "时间节点", "完成期限", "进度安排"]) {
+        return Some(Role::Deadline);
+    }
+    if has(&["备注", "说明"]) {
+        return Some(Role::Note);
+    }
+    if has(&[
+        "措施",
+        "举措",
+        "工作内容",
+        "具体内容",
+        "实施内容",
+        "工作要求",
+    ]) {
+        return Some(Role::Measure);
+    }
+    if has(&["任务", "事项", "指标", "目标", "工作要点", "具体工作"]) {
+        return Some(Role::Task);
+    }
+    if matches!(
+        s.as_str(),
+        "类别"
+            | "领域"
+            | "板块"
+            | "方面"
+            | "类型"
+            | "分类"
+            | "重点领域"
+            | "工作类别"
+            | "任务类别"
+            | "项目类别"
+    ) {
+        return Some(Role::Section);
+    }
+    None
+}
+
+/// Column roles of a header row, if it is one.
+fn header_roles(row: &[String]) -> Option<Vec<Option<Role>>> {
+    let roles: Vec<Option<Role>> = row.iter().map(|c| header_role(c)).collect();
+    let count = |r: &[Role]| {
+        roles
+            .iter()
+            .filter(|x| x.is_some_and(|x| r.contains(&x)))
+            .count()
+    };
+    let content = count(&[Role::Task, Role::Measure]);
+    let units = count(&[Role::Lead, Role::Resp, Role::Coop]);
+    let total = roles.iter().filter(|r| r.is_some()).count();
+    if total >= 2 && (content >= 1 && (units >= 1 || count(&[Role::Seq]) >= 1) || units >= 2) {
+        Some(roles)
+    } else {
+        None
+    }
+}
+
+/// The level of a number label (GB/T 9704 forms).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Level {
+    /// `一、`
+    L1,
+    /// `（一）`
+    L2,
+    /// `1.`
+    L3,
+    /// `（1）`
+    L4,
+}
+
+/// Value of a Chinese numeral (一 … 九十九, 〇/零, 两), if `s` is one.
+pub(crate) fn parse_chinese_number(s: &str) -> Option<u32> {
+    fn digit(c: char) -> Option<u32> {
+        Some(match c {
+            '〇' | '零' => 0,
+            '一' | '壹' => 1,
+            '二' | '贰' | '两' => 2,
+            '三' | '叁' => 3,
+            '四' | '肆' => 4,
+            '五' | '伍' => 5,
+            '六' | '陆' => 6,
+            '七' | '柒' => 7,
+            '八' | '捌' => 8,
+            '九' | '玖' => 9,
+            _ => return None,
+        })
+    }
+    let chars: Vec<char> = s.chars().collect();
+    if chars.is_empty() || chars.len() > 6 {
+        return None;
+    }
+    let mut total = 0u32;
+    let mut cur = 0u32;
+    let mut seen = false;
+    for &c in &chars {
+        if let Some(d) = digit(c) {
+            cur = d;
+            seen = true;
+        } else if c == '十' || c == '拾' {
+            total += if seen && cur > 0 { cur * 10 } else { 10 };
+            cur = 0;
+            seen = false;
+        } else if c == '百' {
+            total += cur.max(1) * 100;
+            cur = 0;
+            seen = false;
+        } else {
+            return None;
+        }
+    }
+    Some(total + cur)
+}
+
+/// Chinese numeral for `n` (1 → 一, 10 → 十, 21 → 二十一, 105 → 一百零五).
+pub(crate) fn chinese_number(n: u32) -> String {
+    const D: [&str; 10] = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
+    if n < 10 {
+        return D[n as usize].to_string();
+    }
+    if n < 20 {
+        return format!(
+            "十{}",
+            if n % 10 == 0 {
+                ""
+            } else {
+                D[(n % 10) as usize]
+            }
+        );
+    }
+    if n < 100 {
+        return format!(
+            "{}十{}",
+            D[(n / 10) as usize],
+            if n % 10 == 0 {
+                ""
+            } else {
+                D[(n % 10) as usize]
+            }
+        );
+    }
+    if n < 1000 {
+        let rest = n % 100;
+        let tail = if rest == 0 {
+            String::new()
+        } else if rest < 10 {
+            format!("零{}", D[rest as usize])
+        } else if rest < 20 {
+            format!("一{}", chinese_number(rest))
+        } else {
+            chinese_number(rest)
+        };
+        return format!("{}百{}", D[(n / 100) as usize], tail);
+    }
+    n.to_string()
+}
+
+/// Normalise a 序号 cell to a GB/T 9704 label: `一` → `一、`, `(一)` → `（一）`,
+/// `1` / `1、` / `1．` → `1.`, `(1)` → `（1）`.
+fn normalize_label(cell: &str) -> Option<(Level, String)> {
+    let s: String = cell.chars().filter(|c| !is_blank(*c)).collect();
+    if s.is_empty() {
+        return None;
+    }
+    let inner_paren = s
+        .strip_prefix(['（', '('])
+        .and_then(|x| x.strip_suffix(['）', ')']));
+    if let Some(inner) = inner_paren {
+        if parse_chinese_number(inner).is_some_and(|n| n > 0) {
+            return Some((Level::L2, format!("（{inner}）")));
+        }
+        if !inner.is_empty() && inner.len() <= 3 && inner.chars().all(|c| c.is_ascii_digit()) {
+            let n: u32 = inner.parse().ok()?;
+            return Some((Level::L4, format!("（{n}）")));
+        }
+        return None;
+    }
+    let core = s.trim_end_matches(['、', '.', '．', '，', ',', '。']);
+    // "1.0" — a number that went through a float.
+    let core = match core.split_once('.') {
+        Some((int, frac))
+            if !int.is_empty() && !frac.is_empty() && frac.chars().all(|c| c == '0') =>
+        {
+            int
+        }
+        _ => core,
+    };
+    if let Some(n) = parse_chinese_number(core).filter(|n| *n > 0) {
+        let _ = n;
+        return Some((Level::L1, format!("{core}、")));
+    }
+    if !core.is_empty() && core.len() <= 4 && core.chars().all(|c| c.is_ascii_digit()) {
+        let n: u32 = core.parse().ok()?;
+        return Some((Level::L3, format!("{n}.")));
+    }
+    // Full-width digits.
+    if !core.is_empty()
+        && core.chars().count() <= 4
+        && core.chars().all(|c| ('０'..='９').contains(&c))
+    {
+        let n: String = core
+            .chars()
+            .map(|c| char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or('0'))
+            .collect();
+        let n: u32 = n.parse().ok()?;
+        return Some((Level::L3, format!("{n}.")));
+    }
+    // Circled numbers ①…⑳.
+    let mut it = core.chars();
+    if let (Some(c), None) = (it.next(), it.next())
+        && ('①'..='⑳').contains(&c)
+    {
+        return Some((Level::L4, format!("（{}）", c as u32 - '①' as u32 + 1)));
+    }
+    None
+}
+
+/// Whether `text` already starts with a GB/T 9704-style number label.
+fn starts_with_label(text: &str) -> bool {
+    let t = text.trim_start_matches(is_blank);
+    let mut chars = t.chars();
+    let Some(first) = chars.next() else {
+        return false;
+    };
+    if first == '（' || first == '(' {
+        let rest: String = chars.take_while(|c| *c != '）' && *c != ')').collect();
+        return rest.chars().count() <= 3
+            && (parse_chinese_number(&rest).is_some()
+                || !rest.is_empty() && rest.chars().all(|c| c.is_ascii_digit()));
+    }
+    if ('①'..='⑳').contains(&first) {
+        return true;
+    }
+    let head: String = t
+        .chars()
+        .take_while(|c| !matches!(c, '、' | '.' | '．'))
+        .take(5)
+        .collect();
+    let after = t[head.len()..].chars().next();
+    if !matches!(after, Some('、' | '.' | '．')) || head.is_empty() {
+        return false;
+    }
+    head.chars().all(|c| c.is_ascii_digit()) || parse_chinese_number(&head).is_some()
+}
+
+/// Render a table with a 分工 header row (序号 / 重点任务 / 牵头单位 / 责任单位 …)
+/// as notice text, one line per section or task. Rows above the header come
+/// out as plain lines (titles, preambles). `None` when no header row is found.
+pub(crate) fn render_task_table(rows: &[Vec<String>]) -> Option<String> {
+    let scan = rows.len().min(50);
+    let hidx = (0..scan).find(|&i| header_roles(&rows[i]).is_some())?;
+    let mut roles = header_roles(&rows[hidx])?;
+    let mut body_start = hidx + 1;
+    // A two-row header (责任单位 over 牵头单位 | 配合单位): refine the roles.
+    if let Some(next) = rows.get(hidx + 1) {
+        let sub: Vec<Option<Role>> = next.iter().map(|c| header_role(c)).collect();
+        let n_sub = sub.iter().filter(|r| r.is_some()).count();
+        let has_number = next.iter().any(|c| normalize_label(c).is_some());
+        if n_sub >= 1 && !has_number {
+            for (i, r) in sub.into_iter().enumerate() {
+                if let Some(r) = r {
+                    if i < roles.len() {
+                        roles[i] = Some(r);
+                    } else {
+                        roles.resize(i, None);
+                        roles.push(Some(r));
+                    }
+                }
+            }
+            body_start += 1;
+        }
+    }
+    // Several columns may map to one role (merged headers filled right): keep them all.
+    let cols = |role: Role| -> Vec<usize> {
+        roles
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| **r == Some(role))
+            .map(|(i, _)| i)
+            .collect()
+    };
+    let seq_cols = cols(Role::Seq);
+    let section_cols = cols(Role::Section);
+    let task_cols = cols(Role::Task);
+    let measure_cols = cols(Role::Measure);
+    let unit_roles = [
+        (Role::Leader, "责任领导"),
+        (Role::Lead, "牵头单位"),
+        (Role::Resp, "责任单位"),
+        (Role::Coop, "配合单位"),
+        (Role::Deadline, "完成时限"),
+    ];
+    let header_norm: Vec<String> = rows[hidx].iter().map(|c| clean_cell(c, "")).collect();
+
+    let mut out: Vec<String> = Vec::new();
+    for row in &rows[..hidx] {
+        let line = plain_row(row);
+        if !line.is_empty() {
+            out.push(line);
+        }
+    }
+
+    let get = |row: &[String], cs: &[usize], sep: &str| -> String {
+        let mut parts: Vec<String> = Vec::new();
+        for &c in cs {
+            let v = row.get(c).map(|v| clean_cell(v, sep)).unwrap_or_default();
+            if !v.is_empty() && !parts.contains(&v) {
+                parts.push(v);
+            }
+        }
+        parts.join(sep)
+    };
+
+    let mut prev_section = String::new();
+    let mut prev_seq = String::new();
+    let mut prev_row: Option<&Vec<String>> = None;
+    let mut section_no = 0u32;
+    let mut task_no = 0u32;
+    let mut saw_numbered_task = false;
+    for row in &rows[body_start..] {
+        let norm: Vec<String> = row.iter().map(|c| clean_cell(c, "")).collect();
+        if norm.iter().all(|c| c.is_empty()) {
+            continue;
+        }
+        // Header repeated on each printed page.
+        if norm == header_norm || header_roles(row).is_some() {
+            continue;
+        }
+        if prev_row == Some(row) {
+            continue;
+        }
+        prev_row = Some(row);
+
+        // A section column (类别 / 领域): a new value opens a section.
+        let section = get(row, &section_cols, "");
+        if !section.is_empty() && section != prev_section {
+            prev_section.clone_from(&section);
+            if starts_with_label(&section) {
+                out.push(section.clone());
+            } else {
+                section_no += 1;
+                out.push(format!("{}、{}", chinese_number(section_no), section));
+            }
+            task_no = 0;
+        }
+
+        let seq_raw = get(row, &seq_cols, "");
+        let mut task = get(row, &task_cols, "");
+        let measure = get(row, &measure_cols, "");
+        let mut parts: Vec<(&str, String)> = Vec::new();
+        for (role, label) in unit_roles {
+            let v = get(row, &cols(role), "、");
+            let v = v.trim_end_matches(['。', '；', ';', '，', ',']).to_string();
+            if v.is_empty() || v == task || v == seq_raw || v == section {
+                continue;
+            }
+            // A merged cell spanning 牵头 and 责任 columns: name it once.
+            if parts.iter().any(|(_, p)| *p == v) {
+                continue;
+            }
+            parts.push((label, v));
+        }
+        if !measure.is_empty() && measure != task {
+            if task.is_empty() {
+                task = measure;
+            } else {
+                if !task.ends_with(['。', '；', '！', '？', '.']) {
+                    task.push('。');
+                }
+                task.push_str(&measure);
+            }
+        }
+
+        // Rows whose cells all say the same thing (a merged title row) or whose
+        // only text is in one column with no units: a section or a plain line.
+        let distinct: Vec<&String> = {
+            let mut d: Vec<&String> = Vec::new();
+            for c in norm.iter().filter(|c| !c.is_empty()) {
+                if !d.contains(&c) {
+                    d.push(c);
+                }
+            }
+            d
+        };
+        let label = normalize_label(&seq_raw);
+        if label.is_none() && parts.is_empty() && distinct.len() == 1 {
+            let text = distinct[0].clone();
+            if text == section {
+                continue;
+            }
+            if starts_with_label(&text) || text.starts_with("注") || text.starts_with("备注") {
+                out.push(text);
+            } else if !saw_numbered_task || seq_cols.is_empty() {
+                section_no += 1;
+                task_no = 0;
+                out.push(format!("{}、{}", chinese_number(section_no), text));
+            } else {
+                out.push(text);
+            }
+            continue;
+        }
+
+        let clause = if parts.is_empty() {
+            String::new()
+        } else {
+            let inner: Vec<String> = parts.iter().map(|(l, v)| format!("{l}：{v}")).collect();
+            format!("（{}）", inner.join("；"))
+        };
+
+        match label {
+            Some((level, lab)) => {
+                let body = if task.is_empty() {
+                    // The title may sit in another column (e.g. a merged row).
+                    distinct
+                        .iter()
+                        .find(|c| normalize_label(c).is_none() && **c != &section)
+                        .map(|c| c.to_string())
+                        .unwrap_or_default()
+                } else {
+                    task.clone()
+                };
+                if seq_raw == prev_seq && matches!(level, Level::L3 | Level::L4) {
+                    // A merged 序号 filled down: this row continues the previous task.
+                    out.push(format!("{body}{clause}"));
+                    continue;
+                }
+                prev_seq.clone_from(&seq_raw);
+                match level {
+                    Level::L1 | Level::L2 => task_no = 0,
+                    Level::L3 => {
+                        saw_numbered_task = true;
+                        task_no = lab.trim_end_matches('.').parse().unwrap_or(task_no + 1);
+                    }
+                    Level::L4 => {}
+                }
+                // Avoid a doubled label when the text repeats it.
+                let body = if starts_with_label(&body) {
+                    body.clone()
+                } else {
+                    format!("{lab}{body}")
+                };
+                out.push(format!("{body}{clause}"));
+            }
+            None => {
+                if task.is_empty() && parts.is_empty() {
+                    let line = plain_row(row);
+                    if !line.is_empty() {
+                        out.push(line);
+                    }
+                    continue;
+                }
+                if task.is_empty() {
+                    // Only units: they belong to the previous task.
+                    let inner: Vec<String> =
+                        parts.iter().map(|(l, v)| format!("{l}：{v}")).collect();
+                    out.push(inner.join("；"));
+                    continue;
+                }
+                if starts_with_label(&task) {
+                    out.push(format!("{task}{clause}"));
+                } else {
+                    task_no += 1;
+                    out.push(format!("{task_no}.{task}{clause}"));
+                }
+            }
+        }
+    }
+    Some(out.join("\n"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(cells: &[&str]) -> Vec<String> {
+        cells.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn chinese_numbers_round_trip() {
+        for n in [1, 9, 10, 11, 19, 20, 21, 99, 100, 105, 110, 999] {
+            assert_eq!(parse_chinese_number(&chinese_number(n)), Some(n), "{n}");
+        }
+        assert_eq!(chinese_number(12), "十二");
+        assert_eq!(parse_chinese_number("二十"), Some(20));
+        assert_eq!(parse_chinese_number("省局"), None);
+    }
+
+    #[test]
+    fn labels_are_normalised() {
+        assert_eq!(normalize_label("一").unwrap().1, "一、");
+        assert_eq!(normalize_label("(二)").unwrap().1, "（二）");
+        assert_eq!(normalize_label("3、").unwrap().1, "3.");
+        assert_eq!(normalize_label(" 12 ").unwrap().1, "12.");
+        assert_eq!(normalize_label("(1)").unwrap().1, "（1）");
+        assert_eq!(normalize_label("②").unwrap().1, "（2）");
+        assert!(normalize_label("省局").is_none());
+        assert!(starts_with_label("一、主要指标"));
+        assert!(starts_with_label("（一）营造"));
+        assert!(starts_with_label("1.完善"));
+        assert!(!starts_with_label("完善1.0"));
+    }
+
+    #[test]
+    fn renders_a_task_table_with_sections() {
+        let rows = vec![
+            row(&[
+                "湖北省分工方案",
+                "湖北省分工方案",
+                "湖北省分工方案",
+                "湖北省分工方案",
+            ]),
+            row(&["序号", "主要任务", "牵头单位", "责任单位"]),
+            row(&["一", "主要指标分工", "主要指标分工", "主要指标分工"]),
+            row(&[
+                "1",
+                "全省市场主体数量达到850万户。",
+                "省局注册处",
+                "各市、州、县市场监管局",
+            ]),
+            row(&["二", "主要任务分工", "", ""]),
+            row(&["（一）", "营造宽松便利的市场准入环境", "", ""]),
+            row(&[
+                "1.0",
+                "完善商事主体准入制度",
+                "省局注册处",
+                "省局科信处\n信息中心",
+            ]),
+        ];
+        let text = render_task_table(&rows).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            lines,
+            vec![
+                "湖北省分工方案",
+                "一、主要指标分工",
+                "1.全省市场主体数量达到850万户。（牵头单位：省局注册处；责任单位：各市、州、县市场监管局）",
+                "二、主要任务分工",
+                "（一）营造宽松便利的市场准入环境",
+                "1.完善商事主体准入制度（牵头单位：省局注册处；责任单位：省局科信处、信息中心）",
+            ]
+        );
+    }
+
+    #[test]
+    fn joins_task_and_measure_and_synthesises_numbers() {
+        let rows = vec![
+            row(&["重点任务", "工作措施", "牵头部门", "配合部门", "完成时限"]),
+            row(&[
+                "优化营商环境",
+                "推进一网通办",
+                "区发改局",
+                "区政务办",
+                "2023年底",
+            ]),
+            row(&["强化监管", "", "区市场监管局", "", ""]),
+        ];
+        let text = render_task_table(&rows).unwrap();
+        assert_eq!(
+            text,
+            "1.优化营商环境。推进一网通办（牵头单位：区发改局；配合单位：区政务办；完成时限：2023年底）\n\
+             2.强化监管（牵头单位：区市场监管局）"
+        );
+    }
+
+    #[test]
+    fn section_column_opens_sections() {
+        let rows = vec![
+            row(&["领域", "序号", "工作任务", "责任单位"]),
+            row(&["市场准入", "1", "任务甲", "注册处"]),
+            row(&["市场准入", "2", "任务乙", "注册处"]),
+            row(&["质量发展", "3", "任务丙", "质量处"]),
+        ];
+        let text = render_task_table(&rows).unwrap();
+        assert_eq!(
+            text,
+            "一、市场准入\n1.任务甲（责任单位：注册处）\n2.任务乙（责任单位：注册处）\n二、质量发展\n3.任务丙（责任单位：质量处）"
+        );
+    }
+
+    #[test]
+    fn no_header_means_none() {
+        let rows = vec![row(&["a", "b"]), row(&["c", "d"])];
+        assert!(render_task_table(&rows).is_none());
+        assert_eq!(render_plain_rows(&rows), "a b\nc d");
+    }
+
+    #[test]
+    fn cells_render_numbers_without_fraction() {
+        assert_eq!(cell_text(&Data::Float(1.0)), "1");
+        assert_eq!(cell_text(&Data::Int(7)), "7");
+        assert_eq!(cell_text(&Data::Float(0.5)), "0.5");
+    }
+
+    #[test]
+    fn garbage_is_an_error_not_a_panic() {
+        for f in [Format::Xlsx, Format::Xls, Format::Ods] {
+            assert!(read(b"PK\x03\x04 not really", f).is_err());
+            assert!(read(&[0xD0, 0xCF, 0x11, 0xE0, 0, 0, 0], f).is_err());
+        }
+    }
 }

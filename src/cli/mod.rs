@@ -1,0 +1,50 @@
+//! Command-line interface: one file per subcommand, each with its clap
+//! `Args` and a `run` function. Exit codes: 0 all converted, 1 some inputs
+//! failed, 2 usage errors.
+
+mod parse;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// Turn Chinese government task-division notices (分工方案) into structured data.
+#[derive(Parser, Debug)]
+#[command(name = "fengong", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Parse notices into JSON, CSV and other formats.
+    Parse(parse::Args),
+}
+
+/// Entry point used by `main.rs`.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let result = match cli.command {
+        Command::Parse(a) => parse::run(a),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            if e.chain().any(|c| {
+                c.downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            }) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("fengong: error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,218 @@
+//! Stage 4 — field extraction: for each segmented item, its unit clauses
+//! (lead / responsible / leaders / deadline), heading and numeric targets.
+
+pub mod clause;
+pub mod lexicon;
+pub mod target;
+
+use crate::model::{Item, Unit};
+use crate::repair::Folded;
+use crate::segment::RawItem;
+use crate::units::{Aliases, resolve_list};
+use clause::Slot;
+
+/// Warning attached to an item whose clause has `责任单位` twice.
+pub const DUPLICATE_LABEL: &str = "duplicate-label";
+
+/// State carried from item to item: conventions declared once (`下同`).
+#[derive(Debug, Default, Clone)]
+pub struct Conventions {
+    /// `列第一位者为牵头单位，下同` seen: first unit of unmarked lists leads.
+    pub first_listed_leads: bool,
+}
+
+impl Conventions {
+    /// Pick up a convention declared in free text (e.g. the preamble).
+    pub fn scan_preamble(&mut self, text: &str) {
+        let f = crate::repair::fold(text);
+        if (f.contains("列第一位") || f.contains("排在第一位") || f.contains("排第一位"))
+            && f.contains("为牵头")
+        {
+            self.first_listed_leads = true;
+        }
+    }
+}
+
+/// Build an [`Item`] from a segmented item.
+pub fn build_item(raw: &RawItem, aliases: &Aliases, conv: &mut Conventions) -> Item {
+    let f = Folded::new(&raw.body);
+    let clauses = clause::find_clauses(&f.folded);
+    let mut item = Item {
+        path: raw.path.clone(),
+        level: raw.level,
+        label: raw.label.clone(),
+        text: raw.body.clone(),
+        ..Default::default()
+    };
+    for cl in &clauses {
+        let first_leads = cl.declares_first_lead || conv.first_listed_leads;
+        if cl.declares_first_lead && cl.declares_same_below {
+            conv.first_listed_leads = true;
+        }
+        let has_lead = cl.parts.iter().any(|p| p.slot == Slot::Lead);
+        let mut promoted = false;
+        for part in &cl.parts {
+            match part.slot {
+                Slot::Lead => push_units(
+                    &mut item.lead_units,
+                    resolve_list(&f, part.range.clone(), aliases),
+                ),
+                Slot::Responsible => {
+                    let mut units = resolve_list(&f, part.range.clone(), aliases);
+                    if part.unmarked && first_leads && !has_lead && !promoted && !units.is_empty() {
+                        let first = units.remove(0);
+                        push_units(&mut item.lead_units, vec![first]);
+                        promoted = true;
+                    }
+                    push_units(&mut item.responsible_units, units);
+                }
+                Slot::Leaders => {
+                    let list = f.orig_slice(part.range.clone());
+                    item.leaders.extend(
+                        list.split(['、', '，', ',', ';', '；', ' '])
+                            .map(str::trim)
+                            .filter(|s| !s.is_empty())
+                            .map(String::from),
+                    );
+                }
+                Slot::Deadline => {
+                    item.deadline = Some(f.orig_slice(part.range.clone()).trim().to_string());
+                }
+            }
+        }
+        if cl.duplicate_label && !item.warnings.iter().any(|w| w == DUPLICATE_LABEL) {
+            item.warnings.push(DUPLICATE_LABEL.to_string());
+        }
+    }
+    let spans: Vec<_> = clauses.iter().map(|c| c.span.clone()).collect();
+    item.heading = heading(&f, &spans);
+    item.targets = target::extract_targets(&f, &spans);
+    item
+}
+
+fn push_units(into: &mut Vec<Unit>, units: Vec<Unit>) {
+    for u in units {
+        if !into
+            .iter()
+            .any(|x| x.canonical == u.canonical && x.name == u.name)
+        {
+            into.push(u);
+        }
+    }
+}
+
+/// Section title, or the first sentence, without unit clauses and final punctuation.
+fn heading(f: &Folded, spans: &[std::ops::Range<usize>]) -> String {
+    let mut cleaned = String::new();
+    let mut pos = 0;
+    for s in spans {
+        if s.start >= pos {
+            cleaned.push_str(f.orig_slice(pos..s.start));
+            pos = s.end;
+        }
+    }
+    cleaned.push_str(f.orig_slice(pos..f.folded.len()));
+    let first_line = cleaned.trim().lines().next().unwrap_or("").trim();
+    let sentence = match first_line.find('。') {
+        Some(i) => &first_line[..i],
+        None => first_line,
+    };
+    sentence
+        .trim_end_matches(|c: char| c.is_whitespace() || "，,；;：:、".contains(c))
+        .trim()
+        .to_string()
+}
+
+/// Items without units of their own inherit those of the nearest ancestor
+/// section that has some (`一、强化科技创新(区科技局牵头)`).
+pub fn inherit_section_units(items: &mut [Item]) {
+    for i in 0..items.len() {
+        if !items[i].lead_units.is_empty() || !items[i].responsible_units.is_empty() {
+            continue;
+        }
+        let path = items[i].path.clone();
+        let ancestor = (0..i).rev().find(|&j| {
+            let p = &items[j].path;
+            p.len() < path.len()
+                && path.starts_with(p)
+                && (!items[j].lead_units.is_empty() || !items[j].responsible_units.is_empty())
+        });
+        if let Some(j) = ancestor {
+            // Only sections whose heading carried the clause pass it down.
+            if items[j].level <= 2 && !items[j].text.contains('。') {
+                let (lead, resp) = (
+                    items[j].lead_units.clone(),
+                    items[j].responsible_units.clone(),
+                );
+                items[i].lead_units = lead;
+                items[i].responsible_units = resp;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Meta;
+
+    fn item(body: &str, conv: &mut Conventions) -> Item {
+        let raw = RawItem {
+            level: 3,
+            number: 1,
+            label: "1.".into(),
+            path: vec!["1".into()],
+            body: body.into(),
+        };
+        let meta = Meta {
+            issuer: Some("湖北省市场监督管理局".into()),
+            ..Default::default()
+        };
+        build_item(&raw, &Aliases::builtin().for_notice(&meta), conv)
+    }
+
+    fn names(u: &[Unit]) -> Vec<&str> {
+        u.iter().map(|u| u.name.as_str()).collect()
+    }
+
+    #[test]
+    fn seed_item_with_duplicate_label() {
+        let it = item(
+            "完善市场退出机制。优化普通注销制度。（责任单位：省局注册处；责任单位：省局科信处、信息中心，各市、州、县市场监管局）",
+            &mut Conventions::default(),
+        );
+        assert_eq!(it.heading, "完善市场退出机制");
+        assert_eq!(names(&it.lead_units), vec!["省局注册处"]);
+        assert_eq!(
+            names(&it.responsible_units),
+            vec!["省局科信处", "省局信息中心", "各市、州、县市场监管局"]
+        );
+        assert_eq!(it.warnings, vec![DUPLICATE_LABEL]);
+    }
+
+    #[test]
+    fn first_listed_convention_carries_over() {
+        let mut conv = Conventions::default();
+        let a = item(
+            "甲。（人力资源社会保障部、财政部负责。列第一位者为牵头单位，下同）",
+            &mut conv,
+        );
+        assert_eq!(names(&a.lead_units), vec!["人力资源社会保障部"]);
+        let b = item("乙。（教育部、人力资源社会保障部负责）", &mut conv);
+        assert_eq!(names(&b.lead_units), vec!["教育部"]);
+        assert_eq!(names(&b.responsible_units), vec!["人力资源社会保障部"]);
+        let c = item("丙。（教育部负责）", &mut Conventions::default());
+        assert!(c.lead_units.is_empty());
+    }
+
+    #[test]
+    fn people_and_deadlines_are_not_units() {
+        let it = item(
+            "甲。（牵头单位：区发改局；责任领导：杜新国；完成时限：2020年12月底前）",
+            &mut Conventions::default(),
+        );
+        assert_eq!(names(&it.lead_units), vec!["区发改局"]);
+        assert_eq!(it.leaders, vec!["杜新国"]);
+        assert_eq!(it.deadline.as_deref(), Some("2020年12月底前"));
+    }
+}

@@ -1,0 +1,138 @@
+//! CSV writers with a UTF-8 BOM by default (Excel in China opens BOM-less
+//! UTF-8 as GBK): items (one row per item), units (item × role × unit, for
+//! pivot tables) and targets (one row per target). Lists inside a cell are
+//! joined with `；`.
+
+use crate::model::{Notice, format_number};
+
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+fn writer(bom: bool) -> csv::Writer<Vec<u8>> {
+    let buf = if bom { BOM.to_vec() } else { Vec::new() };
+    csv::WriterBuilder::new().from_writer(buf)
+}
+
+fn finish(w: csv::Writer<Vec<u8>>) -> std::io::Result<Vec<u8>> {
+    w.into_inner()
+        .map_err(|e| std::io::Error::other(e.to_string()))
+}
+
+fn join<T>(xs: &[T], f: impl Fn(&T) -> String) -> String {
+    xs.iter().map(f).collect::<Vec<_>>().join("；")
+}
+
+/// Items CSV: source, path, level, heading, lead units, responsible units,
+/// targets, deadline, warnings, text.
+pub fn items_csv(notices: &[Notice], bom: bool) -> std::io::Result<Vec<u8>> {
+    let mut w = writer(bom);
+    w.write_record([
+        "source",
+        "path",
+        "level",
+        "heading",
+        "lead_units",
+        "responsible_units",
+        "targets",
+        "deadline",
+        "warnings",
+        "text",
+    ])?;
+    for n in notices {
+        for it in &n.items {
+            w.write_record([
+                n.source.as_deref().unwrap_or(""),
+                &it.path.join("/"),
+                &it.level.to_string(),
+                &it.heading,
+                &join(&it.lead_units, |u| u.name.clone()),
+                &join(&it.responsible_units, |u| u.name.clone()),
+                &join(&it.targets, |t| t.raw.clone()),
+                it.deadline.as_deref().unwrap_or(""),
+                &it.warnings.join("；"),
+                &it.text,
+            ])?;
+        }
+    }
+    finish(w)
+}
+
+/// Units CSV: one row per item × role × unit.
+pub fn units_csv(notices: &[Notice], bom: bool) -> std::io::Result<Vec<u8>> {
+    let mut w = writer(bom);
+    w.write_record([
+        "source",
+        "path",
+        "heading",
+        "role",
+        "raw",
+        "name",
+        "canonical",
+        "kind",
+        "known",
+    ])?;
+    for n in notices {
+        for it in &n.items {
+            for (role, units) in [
+                ("lead", &it.lead_units),
+                ("responsible", &it.responsible_units),
+            ] {
+                for u in units {
+                    w.write_record([
+                        n.source.as_deref().unwrap_or(""),
+                        &it.path.join("/"),
+                        &it.heading,
+                        role,
+                        &u.raw,
+                        &u.name,
+                        &u.canonical,
+                        u.kind.as_str(),
+                        if u.known { "yes" } else { "no" },
+                    ])?;
+                }
+            }
+        }
+    }
+    finish(w)
+}
+
+/// Targets CSV: one row per target.
+pub fn targets_csv(notices: &[Notice], bom: bool) -> std::io::Result<Vec<u8>> {
+    let mut w = writer(bom);
+    w.write_record([
+        "source",
+        "path",
+        "heading",
+        "raw",
+        "metric",
+        "value",
+        "max",
+        "unit",
+        "comparator",
+        "period",
+        "deadline",
+        "cumulative",
+        "change",
+    ])?;
+    for n in notices {
+        for it in &n.items {
+            for t in &it.targets {
+                w.write_record([
+                    n.source.as_deref().unwrap_or(""),
+                    &it.path.join("/"),
+                    &it.heading,
+                    &t.raw,
+                    t.metric.as_deref().unwrap_or(""),
+                    &format_number(t.value),
+                    &t.max.map(format_number).unwrap_or_default(),
+                    &t.unit,
+                    &t.comparator,
+                    t.period.as_deref().unwrap_or(""),
+                    t.deadline.as_deref().unwrap_or(""),
+                    if t.cumulative { "yes" } else { "" },
+                    t.change.as_deref().unwrap_or(""),
+                ])?;
+            }
+        }
+    }
+    finish(w)
+}

@@ -1,0 +1,150 @@
+//! The folded view: a copy of a string in which full-width ASCII forms
+//! (U+FF01–FF5E) and the ideographic space are folded to ASCII, and
+//! traditional characters are mapped to simplified ones, one character for
+//! one character. Parsing runs on the folded view; output keeps the
+//! original, so every folded byte offset maps back to the original text.
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::sync::LazyLock;
+
+/// Single-character traditional → simplified table (data file).
+static T2S: LazyLock<HashMap<char, char>> = LazyLock::new(|| {
+    let mut map = HashMap::new();
+    for line in include_str!("../data/t2s.txt").lines() {
+        let mut chars = line.chars();
+        if let (Some(t), Some('\t'), Some(s)) = (chars.next(), chars.next(), chars.next()) {
+            map.insert(t, s);
+        }
+    }
+    map
+});
+
+/// Fold one character (width and traditional → simplified).
+pub fn fold_char(c: char) -> char {
+    match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        '\u{3000}' | '\u{00A0}' => ' ',
+        '\u{3014}' | '\u{FE5D}' => '〔',
+        '\u{3015}' | '\u{FE5E}' => '〕',
+        '\u{2014}' | '\u{2015}' => '—',
+        '\u{2F00}'..='\u{2FD5}' => kangxi(c),
+        _ if (c as u32) < 0x3400 => c,
+        _ => T2S.get(&c).copied().unwrap_or(c),
+    }
+}
+
+/// Kangxi radicals that PDF extraction emits instead of the ordinary ideographs.
+fn kangxi(c: char) -> char {
+    const MAP: &[(char, char)] = &[
+        ('⼀', '一'),
+        ('⼆', '二'),
+        ('⼈', '人'),
+        ('⼊', '入'),
+        ('⼋', '八'),
+        ('⼒', '力'),
+        ('⼗', '十'),
+        ('⼤', '大'),
+        ('⼥', '女'),
+        ('⼦', '子'),
+        ('⼩', '小'),
+        ('⼯', '工'),
+        ('⼴', '广'),
+        ('⼼', '心'),
+        ('⽂', '文'),
+        ('⽅', '方'),
+        ('⽇', '日'),
+        ('⽉', '月'),
+        ('⽔', '水'),
+        ('⽕', '火'),
+        ('⽣', '生'),
+        ('⽤', '用'),
+        ('⽬', '目'),
+        ('⽴', '立'),
+        ('⾏', '行'),
+        ('⾦', '金'),
+        ('⾼', '高'),
+        ('⾯', '面'),
+        ('⾃', '自'),
+        ('⾄', '至'),
+        ('⾔', '言'),
+        ('⻓', '长'),
+        ('⻔', '门'),
+        ('⾥', '里'),
+        ('⼝', '口'),
+    ];
+    MAP.iter()
+        .find(|(k, _)| *k == c)
+        .map(|(_, v)| *v)
+        .unwrap_or(c)
+}
+
+/// Fold a whole string (see [`fold_char`]).
+pub fn fold(s: &str) -> String {
+    s.chars().map(fold_char).collect()
+}
+
+/// A string and its folded view, with byte offsets mapped between them.
+#[derive(Debug, Clone)]
+pub struct Folded<'a> {
+    /// The original text.
+    pub orig: &'a str,
+    /// The folded view (same number of characters).
+    pub folded: String,
+    /// For each char boundary: (folded byte offset, original byte offset).
+    map: Vec<(usize, usize)>,
+}
+
+impl<'a> Folded<'a> {
+    /// Build the folded view of `orig`.
+    pub fn new(orig: &'a str) -> Self {
+        let mut folded = String::with_capacity(orig.len());
+        let mut map = Vec::with_capacity(orig.len() / 2 + 1);
+        for (ob, c) in orig.char_indices() {
+            map.push((folded.len(), ob));
+            folded.push(fold_char(c));
+        }
+        map.push((folded.len(), orig.len()));
+        Folded { orig, folded, map }
+    }
+
+    /// Original byte offset of a folded byte offset (which must be a char boundary).
+    pub fn orig_offset(&self, folded_offset: usize) -> usize {
+        match self.map.binary_search_by_key(&folded_offset, |p| p.0) {
+            Ok(i) => self.map[i].1,
+            Err(i) => self.map[i.saturating_sub(1)].1,
+        }
+    }
+
+    /// The original text behind a folded byte range.
+    pub fn orig_slice(&self, r: Range<usize>) -> &'a str {
+        &self.orig[self.orig_offset(r.start)..self.orig_offset(r.end)]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_width_and_keeps_offsets() {
+        let f = Folded::new("（牵头单位：省局注册处；责任单位：１２家）");
+        assert_eq!(f.folded, "(牵头单位:省局注册处;责任单位:12家)");
+        let start = f.folded.find("省局").unwrap();
+        let end = f.folded.find(';').unwrap();
+        assert_eq!(f.orig_slice(start..end), "省局注册处");
+    }
+
+    #[test]
+    fn traditional_folds_to_simplified() {
+        assert_eq!(
+            fold("牽頭單位:市發改委;配合單位"),
+            "牵头单位:市发改委;配合单位"
+        );
+    }
+
+    #[test]
+    fn keeps_cjk_punctuation_and_circled_numbers() {
+        assert_eq!(fold("一、“十四五”《规划》①"), "一、“十四五”《规划》①");
+    }
+}

@@ -1,0 +1,257 @@
+//! Stage 2 — text repair: undo what PDF extraction, crawlers and format
+//! conversion did to a notice before anyone can parse it.
+//!
+//! * conversion artefacts: pinyin glosses injected after characters
+//!   (`關(guān)于`), paragraph breaks turned into a Cyrillic `Р`;
+//! * stray spaces between CJK characters (`市场监管 “十四五”规划`,
+//!   `850 万户`), indentation;
+//! * page breaks that cut a word or a label across blank lines
+//!   (`牵头单\n\n位`, `统一市\n\n场准入`): the pieces are joined.
+//!
+//! The result keeps the original punctuation widths; matching is done on the
+//! [`fold`] view.
+
+pub mod fold;
+
+use regex::Regex;
+use std::sync::LazyLock;
+
+pub use fold::{Folded, fold, fold_char};
+
+/// Whether `c` is a CJK ideograph, CJK/full-width punctuation or a curly quote.
+pub fn is_wide(c: char) -> bool {
+    matches!(c as u32,
+        0x2E80..=0x9FFF | 0xF900..=0xFAFF | 0xFF00..=0xFFEF | 0x20000..=0x2FFFF
+        | 0x2018..=0x201F | 0x2014 | 0x2026)
+}
+
+/// Full repair: artefacts, spaces, page-break joins. Lines are separated by `\n`.
+pub fn repair(text: &str) -> String {
+    let text = remove_artifacts(text);
+    let lines: Vec<String> = text
+        .lines()
+        .map(|l| squeeze_spaces(l.trim_matches(is_blank)))
+        .collect();
+    join_broken_lines(&lines)
+}
+
+fn is_blank(c: char) -> bool {
+    c.is_whitespace() || c == '\u{3000}' || c == '\u{FEFF}' || c == '\u{200B}'
+}
+
+static PINYIN_GLOSS: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(\p{Han})\(([a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,7})\)").unwrap());
+
+/// Remove conversion artefacts (see the module docs).
+pub fn remove_artifacts(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    // A Cyrillic 'Р' between CJK characters/punctuation is a lost paragraph break.
+    let chars: Vec<char> = text.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        if c == 'Р' {
+            let prev = i.checked_sub(1).map(|j| chars[j]);
+            let next = chars.get(i + 1).copied();
+            if prev.is_none_or(|p| is_wide(p) || p.is_whitespace() || p.is_ascii_punctuation())
+                && next.is_none_or(|n| {
+                    is_wide(n)
+                        || n.is_whitespace()
+                        || n.is_ascii_digit()
+                        || n.is_ascii_punctuation()
+                })
+            {
+                out.push('\n');
+                continue;
+            }
+        }
+        out.push(c);
+    }
+    if out.contains('(') {
+        // Only tone-marked glosses are removed: plain ASCII words in brackets stay.
+        out = PINYIN_GLOSS
+            .replace_all(&out, |c: &regex::Captures| {
+                let g = &c[2];
+                if g.chars().any(|ch| !ch.is_ascii()) {
+                    c[1].to_string()
+                } else {
+                    c[0].to_string()
+                }
+            })
+            .into_owned();
+    }
+    out
+}
+
+/// Remove spaces that sit next to CJK text (but keep those between Latin words).
+pub fn squeeze_spaces(line: &str) -> String {
+    if !line.contains([' ', '\u{3000}', '\t', '\u{A0}']) {
+        return line.to_string();
+    }
+    let chars: Vec<char> = line.chars().collect();
+    let mut out = String::with_capacity(line.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if is_blank(c) {
+            let start = i;
+            while i < chars.len() && is_blank(chars[i]) {
+                i += 1;
+            }
+            let prev = start.checked_sub(1).map(|j| chars[j]);
+            let next = chars.get(i).copied();
+            let keep = match (prev, next) {
+                (Some(p), Some(n)) => {
+                    let joinable = |a: char, b: char| {
+                        is_wide(a) && (is_wide(b) || b.is_ascii_digit() || b.is_ascii_punctuation())
+                    };
+                    !(joinable(p, n)
+                        || joinable(n, p)
+                        || (p.is_ascii_punctuation() && n.is_ascii_digit() && p != ',')
+                        || (p.is_ascii_digit() && matches!(n, '%' | '.')))
+                }
+                _ => false,
+            };
+            if keep {
+                out.push(' ');
+            }
+            continue;
+        }
+        out.push(c);
+        i += 1;
+    }
+    out
+}
+
+static DATE_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[0-9〇零一二三四五六七八九十○]{4}年[0-9一二三四五六七八九十]{1,3}月([0-9一二三四五六七八九十]{1,3}日)?$")
+        .unwrap()
+});
+
+/// Join lines that a page break (or a hard wrap) cut in the middle of a
+/// sentence. Blank lines are dropped; paragraphs come out one per line.
+fn join_broken_lines(lines: &[String]) -> String {
+    let mut paras: Vec<String> = Vec::new();
+    let mut in_body = false;
+    for line in lines.iter().filter(|l| !l.is_empty()) {
+        let starts_label = crate::segment::label::line_starts_with_label(line);
+        if let Some(prev) = paras.last_mut()
+            && !starts_label
+            && should_join(prev, line, in_body)
+        {
+            prev.push_str(line);
+            continue;
+        }
+        if starts_label {
+            in_body = true;
+        }
+        paras.push(line.clone());
+    }
+    let mut out = paras.join("\n");
+    out.push('\n');
+    out
+}
+
+fn should_join(prev: &str, next: &str, in_body: bool) -> bool {
+    let fp = fold(prev);
+    let fnx = fold(next);
+    if DATE_LINE.is_match(&fnx) || fnx.starts_with("(此件") {
+        return false;
+    }
+    if has_unclosed_bracket(&fp) {
+        return true;
+    }
+    if !in_body {
+        return false;
+    }
+    let last = fp.chars().last().unwrap_or(' ');
+    if matches!(last, '。' | '!' | '?' | ':' | ';' | ')' | '”' | '》') {
+        // A unit clause on its own line belongs to the paragraph before it.
+        return last == '。' && fnx.starts_with('(') && looks_like_clause_start(&fnx);
+    }
+    if crate::segment::label::is_section_heading(&fp) {
+        return false;
+    }
+    fp.chars().count() >= 16
+}
+
+fn looks_like_clause_start(s: &str) -> bool {
+    let head: String = s.chars().take(12).collect();
+    ["牵头", "责任", "配合", "参与", "协办"]
+        .iter()
+        .any(|k| head.contains(k))
+}
+
+/// Whether `s` opens a bracket (`(` `（` `《` `“`) it does not close.
+pub fn has_unclosed_bracket(folded: &str) -> bool {
+    let mut paren = 0i32;
+    let mut book = 0i32;
+    for c in folded.chars() {
+        match c {
+            '(' => paren += 1,
+            ')' => paren = (paren - 1).max(0),
+            '《' => book += 1,
+            '》' => book = (book - 1).max(0),
+            _ => {}
+        }
+    }
+    paren > 0 || book > 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spaces_next_to_cjk_go() {
+        assert_eq!(
+            squeeze_spaces("市场监管 “十四五”规划 分工方案"),
+            "市场监管“十四五”规划分工方案"
+        );
+        assert_eq!(squeeze_spaces("达到 850 万户"), "达到850万户");
+        assert_eq!(squeeze_spaces("1. 大力实施"), "1.大力实施");
+        assert_eq!(squeeze_spaces("Word 2016 版本"), "Word 2016版本");
+    }
+
+    #[test]
+    fn page_break_inside_label_is_joined() {
+        let t = "一、主要指标分工\n\n7.合格率达到 94%。（牵头单位：省局质量\n\n发展处、质量监督处；责任单位：各市、州、县市场监管局）\n";
+        let r = repair(t);
+        assert!(
+            r.contains("（牵头单位：省局质量发展处、质量监督处；"),
+            "{r}"
+        );
+    }
+
+    #[test]
+    fn page_break_inside_word_is_joined_but_headings_are_not() {
+        let t = "（一）营造宽松便利的市场准入环境\n\n3.优化市场主体登记便利化服务。建立健全跨区域的统一市\n\n场准入服务系统。\n\n4.完善市场退出机制。\n";
+        let r = repair(t);
+        let lines: Vec<&str> = r.lines().collect();
+        assert_eq!(lines.len(), 3, "{r}");
+        assert!(lines[1].contains("统一市场准入"));
+    }
+
+    #[test]
+    fn header_lines_stay_apart() {
+        let t = "湖北省市场监督管理局\n\n鄂市监综函〔2022〕151号\n\n关于印发《分工\n\n方案》的通知\n\n各市、州：\n";
+        let r = repair(t);
+        assert_eq!(
+            r.lines().collect::<Vec<_>>(),
+            vec![
+                "湖北省市场监督管理局",
+                "鄂市监综函〔2022〕151号",
+                "关于印发《分工方案》的通知",
+                "各市、州："
+            ]
+        );
+    }
+
+    #[test]
+    fn artifacts_removed() {
+        assert_eq!(remove_artifacts("關(guān)于發(fā)展"), "關于發展");
+        assert_eq!(
+            remove_artifacts("加强管理。Р二、推进"),
+            "加强管理。\n二、推进"
+        );
+        assert_eq!(remove_artifacts("见附件(PDF)"), "见附件(PDF)");
+    }
+}

@@ -1,0 +1,283 @@
+//! Header parsing (GB/T 9704 elements): issuer, document number, title,
+//! recipients, body of the covering letter, signature, date, note, the
+//! attachment's own title and its preamble.
+
+use crate::model::{DocNumber, Meta};
+use crate::repair::fold;
+use regex::Regex;
+use std::sync::LazyLock;
+
+static DOC_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(\p{Han}{1,12})\s*[〔\[【(](\d{4})\s*[〕\]】)]\s*(\d{1,5})\s*号").unwrap()
+});
+
+static DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^([0-9〇○零一二三四五六七八九]{4})年([0-9一二三四五六七八九十]{1,3})月(?:([0-9一二三四五六七八九十]{1,3})日)?$")
+        .unwrap()
+});
+
+static TITLE_END: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(通知|意见|方案|决定|办法|要点|报告|规划|函|计划|细则|措施|清单|分工|批复|通报|纲要|安排)(\(.*\))?$").unwrap()
+});
+
+static ORG: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\p{Han}{2,40}(?:国务院|办公厅|办公室|人民政府|委员会|管理局|监管局|厅|局|委|部|政府|中心|小组|院)$").unwrap()
+});
+
+/// Parse a document number such as `鄂市监综函〔2022〕151号` found anywhere in `s`.
+pub fn parse_doc_number(s: &str) -> Option<DocNumber> {
+    let f = crate::repair::Folded::new(s);
+    let c = DOC_NUMBER.captures(&f.folded)?;
+    let m = c.get(0)?;
+    Some(DocNumber {
+        raw: f.orig_slice(m.range()).to_string(),
+        agency_code: c[1].to_string(),
+        year: c[2].parse().ok()?,
+        serial: c[3].parse().ok()?,
+    })
+}
+
+/// Parse a date line (`2022年8月1日`, `二〇二二年八月一日`) to ISO form.
+pub fn parse_date(s: &str) -> Option<String> {
+    let f = fold(s.trim());
+    let c = DATE.captures(&f)?;
+    let year = numeral(&c[1], true)?;
+    let month = numeral(&c[2], false)?;
+    if !(1..=12).contains(&month) || !(1900..=2100).contains(&year) {
+        return None;
+    }
+    match c.get(3) {
+        Some(d) => {
+            let day = numeral(d.as_str(), false)?;
+            (1..=31)
+                .contains(&day)
+                .then(|| format!("{year:04}-{month:02}-{day:02}"))
+        }
+        None => Some(format!("{year:04}-{month:02}")),
+    }
+}
+
+fn numeral(s: &str, digit_by_digit: bool) -> Option<u32> {
+    if s.chars().all(|c| c.is_ascii_digit()) {
+        return s.parse().ok();
+    }
+    if digit_by_digit {
+        let mut v = 0;
+        for c in s.chars() {
+            v = v * 10 + super::label::parse_chinese_small(&c.to_string())?;
+        }
+        return Some(v);
+    }
+    super::label::parse_chinese_small(s)
+}
+
+fn is_note(folded: &str) -> bool {
+    folded.starts_with("(此件") || folded.starts_with("(此页") || folded.starts_with("(联系人")
+}
+
+fn strip_note(folded_line: &str, orig: &str) -> String {
+    let t = orig.trim();
+    let f = folded_line.trim();
+    if f.starts_with('(') && f.ends_with(')') {
+        let inner: String = t.chars().skip(1).collect();
+        let mut inner: Vec<char> = inner.chars().collect();
+        inner.pop();
+        return inner.into_iter().collect();
+    }
+    t.to_string()
+}
+
+/// Build [`Meta`] from the header lines and the trailer (signature block after the items).
+pub fn parse_header(header: &[String], trailer: &[String]) -> Meta {
+    let mut meta = Meta::default();
+    let folded: Vec<String> = header.iter().map(|l| fold(l)).collect();
+    let n = header.len();
+
+    let num_idx =
+        (0..n).find(|&i| DOC_NUMBER.is_match(&folded[i]) && folded[i].chars().count() < 60);
+    if let Some(i) = num_idx {
+        meta.doc_number = parse_doc_number(&header[i]);
+        let issuer: Vec<&str> = header[..i]
+            .iter()
+            .map(|s| s.trim())
+            .filter(|s| ORG.is_match(&fold(s)) || fold(s).ends_with("文件"))
+            .collect();
+        if let Some(last) = issuer.last() {
+            meta.issuer = Some(last.trim_end_matches("文件").to_string());
+        }
+    }
+
+    // Title: first line after the number (or from the top) that reads like a title.
+    let search_from = num_idx.map_or(0, |i| i + 1);
+    let is_title = |i: usize| {
+        let f = &folded[i];
+        !f.ends_with(':')
+            && !f.ends_with('。')
+            && (f.contains("关于") || TITLE_END.is_match(f))
+            && f.chars().count() <= 120
+            && Some(i) != num_idx
+    };
+    let title_idx = (search_from..n)
+        .take_while(|&i| !folded[i].ends_with(':'))
+        .find(|&i| is_title(i))
+        .or_else(|| (0..search_from).find(|&i| is_title(i)));
+    let mut cursor = search_from;
+    if let Some(t) = title_idx {
+        let mut title = header[t].trim().to_string();
+        let mut end = t + 1;
+        // A title split over two lines: the first part lacks a title ending.
+        if !TITLE_END.is_match(&folded[t])
+            && end < n
+            && TITLE_END.is_match(&folded[end])
+            && !folded[end].ends_with(':')
+        {
+            title.push_str(header[end].trim());
+            end += 1;
+        }
+        meta.title = Some(title);
+        cursor = cursor.max(end);
+        // A repeated title (site chrome) is skipped.
+        while cursor < n && fold(&header[cursor]) == fold(meta.title.as_deref().unwrap_or("")) {
+            cursor += 1;
+        }
+    }
+    if cursor < n && folded[cursor].ends_with(':') && folded[cursor].chars().count() <= 200 {
+        let r = header[cursor].trim();
+        meta.recipients = Some(r.trim_end_matches([':', '：']).to_string());
+        cursor += 1;
+    }
+
+    // Date and signature inside the header (cover letter before the plan).
+    let date_idx = (cursor..n).find(|&i| parse_date(&header[i]).is_some());
+    if let Some(d) = date_idx {
+        meta.date = parse_date(&header[d]);
+        let mut body_end = d;
+        if d > cursor && ORG.is_match(&folded[d - 1]) {
+            meta.signature = Some(header[d - 1].trim().to_string());
+            body_end = d - 1;
+        }
+        let body: Vec<&str> = header[cursor..body_end].iter().map(|s| s.trim()).collect();
+        if !body.is_empty() {
+            meta.body = Some(body.join("\n"));
+        }
+        let mut k = d + 1;
+        if k < n && is_note(&folded[k]) {
+            meta.note = Some(strip_note(&folded[k], &header[k]));
+            k += 1;
+        }
+        // Attachment marker and title.
+        while k < n && (folded[k].starts_with("附件") && folded[k].chars().count() <= 4) {
+            k += 1;
+        }
+        if k < n && !folded[k].ends_with('。') {
+            let t = header[k].trim();
+            let t = t
+                .strip_prefix("附件：")
+                .or_else(|| t.strip_prefix("附件:"))
+                .unwrap_or(t);
+            meta.attachment_title = Some(t.to_string());
+            k += 1;
+        }
+        let pre: Vec<&str> = header[k..].iter().map(|s| s.trim()).collect();
+        if !pre.is_empty() {
+            meta.preamble = Some(pre.join("\n"));
+        }
+    } else {
+        let pre: Vec<&str> = header[cursor..].iter().map(|s| s.trim()).collect();
+        if !pre.is_empty() {
+            meta.preamble = Some(pre.join("\n"));
+        }
+    }
+
+    // Signature block after the items.
+    for (i, line) in trailer.iter().enumerate() {
+        let f = fold(line);
+        if meta.date.is_none()
+            && let Some(d) = parse_date(line)
+        {
+            meta.date = Some(d);
+            if i > 0 && meta.signature.is_none() {
+                meta.signature = Some(trailer[i - 1].clone());
+            }
+        } else if is_note(&f) && meta.note.is_none() {
+            meta.note = Some(strip_note(&f, line));
+        }
+    }
+    if meta.issuer.is_none() {
+        meta.issuer = meta.signature.clone().or_else(|| {
+            let t = meta.title.as_deref()?;
+            let p = t.find("关于")?;
+            let org = &t[..p];
+            ORG.is_match(&fold(org)).then(|| org.to_string())
+        });
+    }
+    meta
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines(s: &str) -> Vec<String> {
+        s.lines().map(String::from).collect()
+    }
+
+    #[test]
+    fn doc_number_parts() {
+        let d = parse_doc_number("鄂市监综函〔2022〕151号").unwrap();
+        assert_eq!(
+            (d.agency_code.as_str(), d.year, d.serial),
+            ("鄂市监综函", 2022, 151)
+        );
+        let d = parse_doc_number("许政 [2020] 20号").unwrap();
+        assert_eq!(
+            (d.agency_code.as_str(), d.year, d.serial),
+            ("许政", 2020, 20)
+        );
+    }
+
+    #[test]
+    fn dates_in_both_numeral_systems() {
+        assert_eq!(parse_date("2022年8月1日").as_deref(), Some("2022-08-01"));
+        assert_eq!(
+            parse_date("二〇二二年八月十一日").as_deref(),
+            Some("2022-08-11")
+        );
+        assert_eq!(parse_date("2022年13月1日"), None);
+    }
+
+    #[test]
+    fn cover_letter_header() {
+        let h = lines(
+            "湖北省市场监督管理局\n鄂市监综函〔2022〕151号\n省市场监管局关于印发《分工方案》的通知\n各市、州、县市场监管局：\n现将方案印发给你们。\n湖北省市场监督管理局\n2022年8月1日\n（此件依申请公开）\n分工方案\n为确保落地见效，制定本方案。",
+        );
+        let m = parse_header(&h, &[]);
+        assert_eq!(m.issuer.as_deref(), Some("湖北省市场监督管理局"));
+        assert_eq!(
+            m.title.as_deref(),
+            Some("省市场监管局关于印发《分工方案》的通知")
+        );
+        assert_eq!(m.recipients.as_deref(), Some("各市、州、县市场监管局"));
+        assert_eq!(m.body.as_deref(), Some("现将方案印发给你们。"));
+        assert_eq!(m.signature.as_deref(), Some("湖北省市场监督管理局"));
+        assert_eq!(m.date.as_deref(), Some("2022-08-01"));
+        assert_eq!(m.note.as_deref(), Some("此件依申请公开"));
+        assert_eq!(m.attachment_title.as_deref(), Some("分工方案"));
+        assert_eq!(m.preamble.as_deref(), Some("为确保落地见效，制定本方案。"));
+    }
+
+    #[test]
+    fn signature_after_the_items_and_issuer_from_it() {
+        let h = lines(
+            "国务院关于促进就业的若干意见\n国发〔2018〕39号\n各省、自治区、直辖市人民政府：\n为做好就业工作，提出以下意见。",
+        );
+        let m = parse_header(&h, &["国务院".to_string(), "2018年11月16日".to_string()]);
+        assert_eq!(m.title.as_deref(), Some("国务院关于促进就业的若干意见"));
+        assert_eq!(m.date.as_deref(), Some("2018-11-16"));
+        assert_eq!(m.issuer.as_deref(), Some("国务院"));
+        assert_eq!(
+            m.preamble.as_deref(),
+            Some("为做好就业工作，提出以下意见。")
+        );
+    }
+}

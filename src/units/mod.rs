@@ -1,0 +1,196 @@
+//! Stage 5 — unit normalisation: a unit list (as found by
+//! [`crate::extract::clause`]) → [`Unit`]s with the shared agency prefix
+//! resolved (`省局食品抽检处、食品协调处` → `省局食品协调处`), a canonical name
+//! from the alias tables, and a kind.
+
+pub mod alias;
+pub mod split;
+
+use crate::model::{Unit, UnitKind};
+use crate::repair::{Folded, fold};
+pub use alias::{AliasTable, Aliases};
+use std::ops::Range;
+
+/// Resolve the units of one list. `f` is the item's text with its folded
+/// view; `list` a folded byte range into it.
+pub fn resolve_list(f: &Folded, list: Range<usize>, aliases: &Aliases) -> Vec<Unit> {
+    let folded_list = &f.folded[list.clone()];
+    let mut out: Vec<Unit> = Vec::new();
+    let mut prev_prefix: Option<(String, String)> = None; // (folded prefix, original prefix)
+    for r in split::split_units(folded_list) {
+        let abs = list.start + r.start..list.start + r.end;
+        let raw = f.orig_slice(abs.clone()).trim().to_string();
+        let folded_name = f.folded[abs].trim().to_string();
+        if raw.is_empty() || !looks_like_unit(&folded_name) {
+            continue;
+        }
+        let (name, folded_full) = match &prev_prefix {
+            Some((pf, po)) if is_bare(&folded_name) => {
+                (format!("{po}{raw}"), format!("{pf}{folded_name}"))
+            }
+            _ => (raw.clone(), folded_name.clone()),
+        };
+        if !is_collective(&folded_name)
+            && let Some(p) = prefix_of(&folded_full, aliases)
+        {
+            let po: String = name.chars().take(p.chars().count()).collect();
+            prev_prefix = Some((p.to_string(), po));
+        }
+        let lookup = aliases.lookup(&folded_full);
+        let kind = lookup
+            .as_ref()
+            .and_then(|l| l.kind)
+            .unwrap_or_else(|| classify(&folded_full));
+        let (canonical, known) = match lookup {
+            Some(l) => (l.canonical, l.known),
+            None => (folded_full.clone(), false),
+        };
+        out.push(Unit {
+            raw,
+            name,
+            canonical,
+            kind,
+            known,
+        });
+    }
+    out
+}
+
+/// The agency prefix a following bare name inherits: a table's agency
+/// variant (`省局`), a generic `X局`-agency before a department, or the
+/// administrative level (`市` of `市发改委`).
+fn prefix_of<'a>(name: &'a str, aliases: &Aliases) -> Option<&'a str> {
+    if let Some(p) = aliases.agency_prefix(name) {
+        return Some(p);
+    }
+    for p in ["省局", "市局", "区局", "县局", "州局"] {
+        if name.starts_with(p) && name.chars().count() > 3 {
+            return Some(&name[..p.len()]);
+        }
+    }
+    let first = name.chars().next()?;
+    ("省市区县州".contains(first) && name.chars().count() >= 3).then(|| &name[..first.len_utf8()])
+}
+
+/// A bare department name: no level or place prefix of its own.
+fn is_bare(name: &str) -> bool {
+    let Some(first) = name.chars().next() else {
+        return false;
+    };
+    if !crate::repair::is_wide(first) || "省市区县州镇乡各全国中本".contains(first) {
+        return false;
+    }
+    if is_collective(name) || name.starts_with("有关") {
+        return false;
+    }
+    !crate::extract::lexicon::starts_with_place(name)
+}
+
+fn looks_like_unit(name: &str) -> bool {
+    let n = name.chars().count();
+    n >= 2
+        && n <= 60
+        && !name
+            .chars()
+            .all(|c| c.is_ascii_punctuation() || c.is_whitespace())
+}
+
+fn is_collective(name: &str) -> bool {
+    name.starts_with('各')
+        || name.contains("各成员单位")
+        || name.contains("各部门")
+        || name.contains("各地区")
+        || name.contains("各级")
+        || name.ends_with("成员单位")
+}
+
+/// Classify a unit by its name (used when no alias table gives a kind).
+pub fn classify(name: &str) -> UnitKind {
+    let name = &fold(name);
+    if is_collective(name) {
+        return UnitKind::Collective;
+    }
+    if ["相关", "有关", "其他", "履行"]
+        .iter()
+        .any(|k| name.contains(k))
+    {
+        return UnitKind::Vague;
+    }
+    let base = name
+        .trim_end_matches(|c| c == ')')
+        .split('(')
+        .next()
+        .unwrap_or(name);
+    if [
+        "中心", "院", "所", "站", "协会", "学会", "学校", "大学", "馆", "公司", "集团", "银行",
+    ]
+    .iter()
+    .any(|s| base.ends_with(s))
+    {
+        return UnitKind::Institution;
+    }
+    if ["人民政府", "政府", "管委会", "街道办事处", "办事处", "分局"]
+        .iter()
+        .any(|s| base.ends_with(s))
+    {
+        return UnitKind::Subordinate;
+    }
+    UnitKind::Department
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Meta;
+
+    fn resolve(s: &str, issuer: &str) -> Vec<(String, String, String, UnitKind)> {
+        let meta = Meta {
+            issuer: Some(issuer.into()),
+            ..Default::default()
+        };
+        let aliases = Aliases::builtin().for_notice(&meta);
+        let f = Folded::new(s);
+        resolve_list(&f, 0..f.folded.len(), &aliases)
+            .into_iter()
+            .map(|u| (u.raw, u.name, u.canonical, u.kind))
+            .collect()
+    }
+
+    #[test]
+    fn bare_departments_inherit_the_prefix_before_them() {
+        let got = resolve(
+            "省局食品抽检处、食品协调处，省食检院、湖北特检院，各市、州、县市场监管局",
+            "湖北省市场监督管理局",
+        );
+        let names: Vec<&str> = got.iter().map(|u| u.1.as_str()).collect();
+        assert_eq!(
+            names,
+            vec![
+                "省局食品抽检处",
+                "省局食品协调处",
+                "省食检院",
+                "湖北特检院",
+                "各市、州、县市场监管局"
+            ]
+        );
+        assert_eq!(got[1].2, "省市场监管局食品协调处");
+        assert_eq!(got[4].3, UnitKind::Collective);
+        assert_eq!(got[2].3, UnitKind::Institution);
+    }
+
+    #[test]
+    fn level_prefix_is_inherited_in_city_lists() {
+        let got = resolve("市發改委、國土房管局、外經貿局", "广州市人民政府办公厅");
+        let names: Vec<&str> = got.iter().map(|u| u.1.as_str()).collect();
+        assert_eq!(names, vec!["市發改委", "市國土房管局", "市外經貿局"]);
+    }
+
+    #[test]
+    fn kinds() {
+        assert_eq!(classify("省局相关处室、单位"), UnitKind::Vague);
+        assert_eq!(classify("各县(市、区)政府(管委会)"), UnitKind::Collective);
+        assert_eq!(classify("咸宁高新区管委会"), UnitKind::Subordinate);
+        assert_eq!(classify("省局信息中心"), UnitKind::Institution);
+        assert_eq!(classify("省局注册处"), UnitKind::Department);
+    }
+}

@@ -1,0 +1,227 @@
+//! Splitting a unit list into units. Lists split on `、，,;；` (and `及`, `等和`
+//! between groups), but collective references stay whole:
+//! `各市、州、县市场监管局`, `各区、县级市`, `省局相关处室、单位`.
+//! A trailing `等` (open list) is not part of a unit.
+
+use std::ops::Range;
+
+/// Administrative levels that may follow `各` in a collective list.
+const ADMIN_LEVELS: &[&str] = &[
+    "省",
+    "自治区",
+    "直辖市",
+    "计划单列市",
+    "新疆生产建设兵团",
+    "市",
+    "州",
+    "盟",
+    "地",
+    "县",
+    "区",
+    "县市",
+    "县级市",
+    "市州",
+    "直管市",
+    "林区",
+    "神农架林区",
+    "旗",
+    "镇",
+    "乡",
+    "乡镇",
+    "街道",
+    "开发区",
+    "园区",
+    "功能区",
+    "县(市、区)",
+    "县(市)",
+    "市(州)",
+    "省级",
+    "市级",
+    "县级",
+    "地级以上市",
+    "副省级城市",
+];
+
+/// Generic nouns that complete a vague or collective reference before them.
+const GENERIC: &[&str] = &[
+    "单位",
+    "部门",
+    "处室",
+    "机构",
+    "事业单位",
+    "直属单位",
+    "直属事业单位",
+    "企业",
+    "组织",
+    "科室",
+];
+
+fn is_admin(s: &str) -> bool {
+    ADMIN_LEVELS.contains(&s)
+}
+
+/// Split a folded unit list into folded byte ranges of units (relative to `list`).
+pub fn split_units(list: &str) -> Vec<Range<usize>> {
+    let frags = fragments(list);
+    let mut out: Vec<Range<usize>> = Vec::new();
+    let mut group: Option<Range<usize>> = None;
+    for r in frags {
+        let s = &list[r.clone()];
+        if let Some(g) = group.as_mut() {
+            // Inside `各市、州、…`: absorb admin words; the first non-admin closes the group.
+            g.end = r.end;
+            if !is_admin(s) {
+                out.push(group.take().expect("group"));
+            }
+            continue;
+        }
+        if let Some(rest) = s.strip_prefix('各')
+            && is_admin(rest)
+        {
+            group = Some(r);
+            continue;
+        }
+        if GENERIC.contains(&s)
+            && let Some(prev) = out.last_mut()
+        {
+            let p = &list[prev.clone()];
+            if ["相关", "有关", "其他", "各", "所属"]
+                .iter()
+                .any(|k| p.contains(k))
+            {
+                prev.end = r.end;
+                continue;
+            }
+        }
+        out.push(r);
+    }
+    if let Some(g) = group {
+        out.push(g);
+    }
+    out.into_iter()
+        .map(|r| strip_open_list(list, r))
+        .filter(|r| !r.is_empty())
+        .collect()
+}
+
+/// Cut at list separators outside brackets, and at `及`/`以及`/`等和` between groups.
+fn fragments(list: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut depth = 0i32;
+    let mut start = 0;
+    let mut iter = list.char_indices().peekable();
+    while let Some((i, c)) = iter.next() {
+        match c {
+            '(' | '《' | '“' => depth += 1,
+            ')' | '》' | '”' => depth = (depth - 1).max(0),
+            '、' | ',' | ';' | '，' | '；' | '/' | ' ' if depth == 0 => {
+                out.push(start..i);
+                start = i + c.len_utf8();
+            }
+            '及' | '和' | '与' if depth == 0 => {
+                let before = &list[start..i];
+                let after = &list[i + c.len_utf8()..];
+                let split = (c == '及'
+                    && (before.ends_with('等')
+                        || before.ends_with('以')
+                        || after.starts_with('各')))
+                    || (c != '及' && before.ends_with('等'))
+                    || (c != '及' && after.starts_with('各') && before.chars().count() >= 2);
+                if split {
+                    let cut = if before.ends_with('以') {
+                        i - '以'.len_utf8()
+                    } else {
+                        i
+                    };
+                    out.push(start..cut);
+                    start = i + c.len_utf8();
+                }
+            }
+            _ => {}
+        }
+    }
+    out.push(start..list.len());
+    out.into_iter()
+        .map(|r| crate::extract::clause::trim_range(list, r))
+        .filter(|r| !r.is_empty())
+        .collect()
+}
+
+/// Drop a trailing `等` / `等部门` / `等单位` (open list) and verb leftovers.
+fn strip_open_list(list: &str, r: Range<usize>) -> Range<usize> {
+    let s = &list[r.clone()];
+    for suffix in [
+        "等有关部门",
+        "等相关部门",
+        "等部门",
+        "等单位",
+        "等",
+        "按职责分工",
+        "分别",
+        "共同",
+        "按职责",
+    ] {
+        if let Some(stripped) = s.strip_suffix(suffix)
+            && stripped.chars().count() >= 2
+        {
+            return strip_open_list(list, r.start..r.start + stripped.len());
+        }
+    }
+    if let Some(stripped) = s.strip_prefix('由') {
+        return r.end - stripped.len()..r.end;
+    }
+    r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn split(s: &str) -> Vec<&str> {
+        split_units(s).into_iter().map(|r| &s[r]).collect()
+    }
+
+    #[test]
+    fn collectives_stay_whole() {
+        assert_eq!(
+            split("省局优化营商环境领导小组各成员单位,各市、州、县市场监管局"),
+            vec![
+                "省局优化营商环境领导小组各成员单位",
+                "各市、州、县市场监管局"
+            ]
+        );
+        assert_eq!(split("各区、县级市"), vec!["各区、县级市"]);
+        assert_eq!(
+            split("省局法规处、人事处;省局相关处室、单位"),
+            vec!["省局法规处", "人事处", "省局相关处室、单位"]
+        );
+        assert_eq!(
+            split("各县(市、区)政府(管委会)"),
+            vec!["各县(市、区)政府(管委会)"]
+        );
+        assert_eq!(
+            split("各市、州、直管市、神农架林区市场监管局"),
+            vec!["各市、州、直管市、神农架林区市场监管局"]
+        );
+    }
+
+    #[test]
+    fn open_lists_and_groups() {
+        assert_eq!(
+            split("市经信局、市财政局等,各县、市、区政府"),
+            vec!["市经信局", "市财政局", "各县、市、区政府"]
+        );
+        assert_eq!(
+            split("扶贫办、发展改革委等和各省级人民政府"),
+            vec!["扶贫办", "发展改革委", "各省级人民政府"]
+        );
+        assert_eq!(
+            split("市发展改革委及各地区"),
+            vec!["市发展改革委", "各地区"]
+        );
+        assert_eq!(
+            split("住房和城乡建设部、工商局(质监局)"),
+            vec!["住房和城乡建设部", "工商局(质监局)"]
+        );
+    }
+}
