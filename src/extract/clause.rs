@@ -209,11 +209,14 @@ pub fn parse_clause(text: &str, inner: Range<usize>) -> Option<Clause> {
         return None;
     }
     let mut clause = Clause::default();
+    // The declaration `列第一位者为牵头单位，下同` is masked so its `牵头单位` is not a label.
+    let mut masked = content.to_string();
     if let Some(m) = FIRST_IS_LEAD.find(content) {
         clause.declares_first_lead = true;
-        clause.declares_same_below =
-            content[m.end()..].contains("下同") || content.contains("下同");
+        clause.declares_same_below = content.contains("下同");
+        masked.replace_range(m.range(), &" ".repeat(m.len()));
     }
+    let content = masked.as_str();
     let labels: Vec<_> = LABEL.captures_iter(content).collect();
     if !labels.is_empty() {
         // Text before the first label (e.g. `区委办` in `区委办 牵头单位:`) is ignored.

@@ -53,6 +53,44 @@ fn decode_raw(bytes: &[u8]) -> Result<(String, String)> {
     Ok((cow.into_owned(), name.to_string()))
 }
 
+/// Decode `bytes` with the encoding named by `label` (a `charset=` value from
+/// an HTML page or an HTTP header). `None` when the label is unknown. The GBK
+/// family is decoded as GB18030. A BOM, if present, wins over the label.
+pub fn decode_with_label(bytes: &[u8], label: &str) -> Option<Result<(String, String)>> {
+    let enc = encoding_rs::Encoding::for_label(label.trim().as_bytes())?;
+    if let Some((bom_enc, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
+        let (cow, _) = bom_enc.decode_without_bom_handling(&bytes[bom_len..]);
+        return Some(Ok((
+            normalize_newlines(cow.into_owned()),
+            bom_enc.name().to_string(),
+        )));
+    }
+    // UTF-16 labels in a byte-oriented page are always wrong: the page parsed as ASCII.
+    let enc = if enc == encoding_rs::UTF_16LE || enc == encoding_rs::UTF_16BE {
+        encoding_rs::UTF_8
+    } else if enc == encoding_rs::GBK {
+        encoding_rs::GB18030
+    } else {
+        enc
+    };
+    let (cow, had_errors) = enc.decode_without_bom_handling(bytes);
+    if had_errors {
+        let bad = cow.chars().filter(|c| *c == '\u{FFFD}').count();
+        if bad * 20 > cow.chars().count().max(1) {
+            return Some(Err(Error::Decode(format!(
+                "the page says it is {} but {bad} sequences do not decode",
+                enc.name()
+            ))));
+        }
+    }
+    let name = if enc == encoding_rs::GB18030 {
+        "GB18030"
+    } else {
+        enc.name()
+    };
+    Some(Ok((normalize_newlines(cow.into_owned()), name.to_string())))
+}
+
 /// Reject binary content (NULs, many control characters).
 fn check_not_binary(text: &str) -> Result<()> {
     let total = text.chars().take(65536).count().max(1);

@@ -177,7 +177,7 @@ fn inside_brackets(before: &str) -> bool {
 }
 
 static DATE_TAIL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:\n|。)([^\n。]{2,30}?)?([0-9〇○零一二三四五六七八九十]{4}年[0-9一二三四五六七八九十]{1,3}月[0-9一二三四五六七八九十]{1,3}日)(\s*\(此件[^)]*\))?\s*$").unwrap()
+    Regex::new(r"(?:\n|。)(?:([^\n。]{2,30}?)\n?)?([0-9〇○零一二三四五六七八九十]{4}年[0-9一二三四五六七八九十]{1,3}月[0-9一二三四五六七八九十]{1,3}日)(\s*\(此件[^)]*\))?\s*$").unwrap()
 });
 
 static ORG_LINE: LazyLock<Regex> = LazyLock::new(|| {

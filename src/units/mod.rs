@@ -77,7 +77,13 @@ fn is_bare(name: &str) -> bool {
     let Some(first) = name.chars().next() else {
         return false;
     };
-    if !crate::repair::is_wide(first) || "省市区县州镇乡各全国中本".contains(first) {
+    if !crate::repair::is_wide(first) || "省市区县州镇乡各本".contains(first) {
+        return false;
+    }
+    if ["国家", "国务院", "全国", "中央", "中国", "中共"]
+        .iter()
+        .any(|p| name.starts_with(p))
+    {
         return false;
     }
     if is_collective(name) || name.starts_with("有关") {
