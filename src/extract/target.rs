@@ -289,7 +289,13 @@ pub fn extract_targets(f: &Folded, skip: &[std::ops::Range<usize>]) -> Vec<Targe
         }
         let raw_start = start - verb.len();
         let raw_end = unit_end + after_mod.map_or(0, |(w, _)| w.len());
-        let clause_start = clause_start(text, start);
+        let mut clause_start = clause_start(text, start);
+        if let Some((pe, _)) = prev_end_cmp
+            && pe > clause_start
+            && pe <= raw_start
+        {
+            clause_start = pe;
+        }
         let window = &text[clause_start..raw_start.max(clause_start)];
         let period = PERIODS
             .iter()
@@ -297,7 +303,7 @@ pub fn extract_targets(f: &Folded, skip: &[std::ops::Range<usize>]) -> Vec<Targe
             .map(|p| p.to_string());
         let cumulative = window.contains("累计");
         let deadline = sentence_deadline(text, start);
-        let metric = metric_of(window);
+        let metric = metric_of(window).or_else(|| metric_after(&text[raw_end..]));
         out.push(Target {
             raw: f.orig_slice(raw_start..raw_end).to_string(),
             value,
@@ -387,7 +393,7 @@ fn verb_before(before: &str) -> (&str, Option<&'static str>) {
 
 fn clause_start(text: &str, at: usize) -> usize {
     text[..at]
-        .rfind(['。', ',', ';', ':', '!', '?', '\n', '(', ')', '，', '；'])
+        .rfind(['。', ',', ';', ':', '!', '?', '\n', '，', '；'])
         .map_or(0, |i| {
             i + text[i..].chars().next().map_or(1, char::len_utf8)
         })
@@ -421,11 +427,13 @@ fn sentence_deadline(text: &str, at: usize) -> Option<String> {
 /// verbs, adverbs, periods and deadlines (jieba POS tags).
 fn metric_of(window: &str) -> Option<String> {
     let w = DEADLINE.replace_all(window, "");
-    let mut w = w.as_ref();
-    for p in PERIODS
-        .iter()
-        .chain(["累计", "其中", "全年", "力争", "确保", "一般"].iter())
-    {
+    let w = PAREN.replace_all(&w, "");
+    let mut w = w.into_owned();
+    for p in PERIODS.iter().chain(["累计", "一般"].iter()) {
+        w = w.replace(p, "");
+    }
+    let mut w: &str = w.as_str();
+    for p in ["其中", "全年", "力争", "确保"] {
         w = w.trim_start_matches(p);
     }
     let tags = super::lexicon::tag(w);
@@ -452,10 +460,23 @@ fn metric_of(window: &str) -> Option<String> {
         .map(|(w, _)| w)
         .collect::<Vec<_>>()
         .join("");
-    let m = m
-        .trim_matches(|c: char| c.is_whitespace() || "“”\"".contains(c))
-        .to_string();
+    let m: String = m.chars().filter(|c| !"“”\"".contains(*c)).collect();
+    let m = m.trim().to_string();
     (m.chars().count() >= 2).then_some(m)
+}
+
+static PAREN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\([^()]*\)").unwrap());
+
+/// The noun phrase after a quantity (`培育100个以上“湖北精品”品牌`).
+fn metric_after(rest: &str) -> Option<String> {
+    let end = rest
+        .find(['、', ',', '，', '。', ';', '；', '(', '\n'])
+        .unwrap_or(rest.len());
+    let phrase = &rest[..end];
+    if phrase.starts_with(['目', '的']) {
+        return None;
+    }
+    metric_of(phrase)
 }
 
 fn in_quote_or_title(text: &str, at: usize) -> bool {
