@@ -58,6 +58,10 @@ pub fn run(args: Args) -> Result<ExitCode> {
             }
         }
     }
+    if notices.is_empty() {
+        // Nothing parsed: leave any existing output untouched.
+        return Ok(ExitCode::from(1));
+    }
     let bytes = render(&notices, args.format, !args.no_bom)?;
     match &args.output {
         Some(p) => {
