@@ -70,7 +70,7 @@ pub fn remove_artifacts(text: &str) -> String {
         out = PINYIN_GLOSS
             .replace_all(&out, |c: &regex::Captures| {
                 let g = &c[2];
-                if g.chars().any(|ch| !ch.is_ascii()) {
+                if !g.is_ascii() {
                     c[1].to_string()
                 } else {
                     c[0].to_string()

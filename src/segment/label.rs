@@ -39,7 +39,7 @@ pub fn chinese_number(n: u32) -> String {
         0..=9 => D[n as usize].to_string(),
         10 => "十".into(),
         11..=19 => format!("十{}", D[(n % 10) as usize]),
-        _ if n % 10 == 0 && n < 100 => format!("{}十", D[(n / 10) as usize]),
+        _ if n.is_multiple_of(10) && n < 100 => format!("{}十", D[(n / 10) as usize]),
         _ if n < 100 => format!("{}十{}", D[(n / 10) as usize], D[(n % 10) as usize]),
         _ => n.to_string(),
     }

@@ -94,8 +94,7 @@ fn is_bare(name: &str) -> bool {
 
 fn looks_like_unit(name: &str) -> bool {
     let n = name.chars().count();
-    n >= 2
-        && n <= 60
+    (2..=60).contains(&n)
         && !name
             .chars()
             .all(|c| c.is_ascii_punctuation() || c.is_whitespace())
@@ -122,11 +121,7 @@ pub fn classify(name: &str) -> UnitKind {
     {
         return UnitKind::Vague;
     }
-    let base = name
-        .trim_end_matches(|c| c == ')')
-        .split('(')
-        .next()
-        .unwrap_or(name);
+    let base = name.trim_end_matches(')').split('(').next().unwrap_or(name);
     if [
         "中心", "院", "所", "站", "协会", "学会", "学校", "大学", "馆", "公司", "集团", "银行",
     ]

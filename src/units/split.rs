@@ -109,8 +109,8 @@ fn fragments(list: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let mut depth = 0i32;
     let mut start = 0;
-    let mut iter = list.char_indices().peekable();
-    while let Some((i, c)) = iter.next() {
+    let iter = list.char_indices();
+    for (i, c) in iter {
         match c {
             '(' | '《' | '“' => depth += 1,
             ')' | '》' | '”' => depth = (depth - 1).max(0),
