@@ -8,6 +8,7 @@
 //! later stages are the same for every format.
 
 pub mod docx;
+pub mod fengong_xlsx;
 pub mod html;
 pub mod pdf;
 pub mod sheet;

@@ -1,6 +1,7 @@
 //! Stage 6 — output writers (JSON now; CSV in [`csv`]).
 pub mod csv;
 pub mod json;
+pub mod xlsx;
 
 use std::io::Write;
 use std::path::Path;
