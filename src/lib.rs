@@ -16,6 +16,7 @@
 //! assert_eq!(n.items[1].targets[0].value, 850.0);
 //! assert_eq!(n.items[1].responsible_units[0].name, "各市、州、县市场监管局");
 //! ```
+pub mod diff;
 pub mod error;
 pub mod extract;
 pub mod input;

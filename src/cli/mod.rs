@@ -2,6 +2,7 @@
 //! `Args` and a `run` function. Exit codes: 0 all converted, 1 some inputs
 //! failed, 2 usage errors.
 
+mod diff;
 mod parse;
 
 use clap::{Parser, Subcommand};
@@ -19,6 +20,8 @@ pub struct Cli {
 enum Command {
     /// Parse notices into JSON, CSV and other formats.
     Parse(parse::Args),
+    /// Compare two revisions of a notice: aligned items, field changes, per-unit impact.
+    Diff(diff::Args),
 }
 
 /// Entry point used by `main.rs`.
@@ -33,6 +36,7 @@ pub fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Parse(a) => parse::run(a),
+        Command::Diff(a) => diff::run(a),
     };
     match result {
         Ok(code) => code,
