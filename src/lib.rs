@@ -16,10 +16,12 @@
 //! assert_eq!(n.items[1].targets[0].value, 850.0);
 //! assert_eq!(n.items[1].responsible_units[0].name, "各市、州、县市场监管局");
 //! ```
+pub mod batch;
 pub mod diff;
 pub mod error;
 pub mod extract;
 pub mod input;
+pub mod ledger;
 pub mod model;
 pub mod output;
 pub mod repair;
@@ -96,6 +98,9 @@ pub fn parse_bytes(bytes: &[u8], file_name: &str, opts: &Options) -> Result<Noti
         .and_then(|e| e.to_str())
         .unwrap_or("")
         .to_ascii_lowercase();
+    if let Some(all) = fengong_workbook(bytes, file_name, &ext, opts) {
+        return all?.into_iter().next().ok_or(Error::Empty);
+    }
     let src = input::decode(bytes, &ext)?;
     let mut notice = if src.format == input::Format::Json {
         serde_json::from_str::<Notice>(&src.text).map_err(|e| Error::Json(e.to_string()))?
@@ -133,4 +138,57 @@ pub fn parse_path(path: &Path, opts: &Options) -> Result<Notice> {
         source: e,
     })?;
     parse_bytes(&bytes, &path.display().to_string(), opts)
+}
+
+/// The notices of a workbook written by fengong (`--format xlsx`), read
+/// back; `None` for any other input.
+fn fengong_workbook(
+    bytes: &[u8],
+    file_name: &str,
+    ext: &str,
+    opts: &Options,
+) -> Option<Result<Vec<Notice>>> {
+    if input::sniff(bytes, ext).ok()? != input::Format::Xlsx {
+        return None;
+    }
+    let base = Path::new(file_name)
+        .file_name()
+        .and_then(|s| s.to_str())
+        .unwrap_or(file_name);
+    Some(
+        input::fengong_xlsx::read_workbook_with(bytes, &opts.aliases)?.map(|mut all| {
+            for n in &mut all {
+                n.source.get_or_insert_with(|| base.to_string());
+            }
+            all
+        }),
+    )
+}
+
+/// Read and parse a file that may hold several notices (a workbook written
+/// by fengong holds one per row of its `文件信息` sheet); any other file
+/// gives its one notice.
+pub fn parse_path_all(path: &Path, opts: &Options) -> Result<Vec<Notice>> {
+    let io = |e| Error::Io {
+        path: path.display().to_string(),
+        source: e,
+    };
+    let len = std::fs::metadata(path).map_err(io)?.len();
+    if len > opts.max_bytes {
+        return Err(Error::Limit(format!(
+            "the file is {len} bytes, more than the limit of {} bytes (--max-bytes)",
+            opts.max_bytes
+        )));
+    }
+    let bytes = std::fs::read(path).map_err(io)?;
+    let name = path.display().to_string();
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    match fengong_workbook(&bytes, &name, &ext, opts) {
+        Some(all) => all,
+        None => parse_bytes(&bytes, &name, opts).map(|n| vec![n]),
+    }
 }

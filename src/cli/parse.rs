@@ -1,9 +1,20 @@
-//! `fengong parse`: one or many notices → JSON / JSONL / CSV.
+//! `fengong parse`: one notice, many notices, or whole folders → JSON,
+//! JSON Lines, CSV or XLSX.
+//!
+//! * one output (stdout or `-o FILE`) for all inputs: a JSON object (one
+//!   input) or array, JSON Lines streamed in input order, CSV rows, or one
+//!   workbook (`--format xlsx -o FILE`);
+//! * `--out-dir DIR`: one output per input, mirroring the input tree.
+//!
+//! Files are parsed in parallel (`--jobs`); a bad file is reported and the
+//! batch goes on. Exit code 0 when every input converted, 1 when some failed.
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use clap::ValueEnum;
-use fengong::output;
-use std::io::Write;
+use fengong::batch::{self, Input};
+use fengong::{Notice, output};
+use indicatif::{ProgressBar, ProgressStyle};
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -20,67 +31,230 @@ pub enum Format {
     UnitsCsv,
     /// One row per target.
     TargetsCsv,
+    /// An Excel workbook (items, units, targets, metadata sheets).
+    Xlsx,
+}
+
+impl Format {
+    fn extension(self) -> &'static str {
+        match self {
+            Format::Json => "json",
+            Format::Jsonl => "jsonl",
+            Format::Csv => "csv",
+            Format::UnitsCsv => "units.csv",
+            Format::TargetsCsv => "targets.csv",
+            Format::Xlsx => "xlsx",
+        }
+    }
 }
 
 /// Arguments of `parse`.
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Notice files.
+    /// Notice files or folders (walked recursively).
     #[arg(required = true)]
     pub inputs: Vec<PathBuf>,
     /// Output format.
     #[arg(short, long, value_enum, default_value = "json")]
     pub format: Format,
-    /// Write to this file (atomically) instead of standard output.
-    #[arg(short, long)]
+    /// Write everything to this file (atomically) instead of standard output.
+    #[arg(short, long, conflicts_with = "out_dir")]
     pub output: Option<PathBuf>,
+    /// Write one output per input into this folder, mirroring the input tree.
+    #[arg(long)]
+    pub out_dir: Option<PathBuf>,
+    /// Number of worker threads (default: one per core).
+    #[arg(short, long)]
+    pub jobs: Option<usize>,
+    /// No progress bar and no summary.
+    #[arg(short, long)]
+    pub quiet: bool,
     /// Do not start CSV output with a UTF-8 byte-order mark.
     #[arg(long)]
     pub no_bom: bool,
     /// Extra alias table (CSV/TSV or XLSX/ODS: alias, canonical, optional kind).
     #[arg(long)]
     pub aliases: Vec<PathBuf>,
+    /// Largest input file accepted, in bytes.
+    #[arg(long, default_value_t = 64 * 1024 * 1024)]
+    pub max_bytes: u64,
 }
 
+/// Result of one file.
+type Outcome = Result<Notice, String>;
+
 pub fn run(args: Args) -> Result<ExitCode> {
-    let mut opts = fengong::Options::default();
+    let mut opts = fengong::Options {
+        max_bytes: args.max_bytes,
+        ..Default::default()
+    };
     for a in &args.aliases {
         opts.aliases.load_user_file(a)?;
     }
-    let mut failed = 0;
-    let mut notices = Vec::new();
-    for path in &args.inputs {
-        match fengong::parse_path(path, &opts) {
-            Ok(n) => notices.push(n),
-            Err(e) => {
-                eprintln!("fengong: {}: {e}", path.display());
-                failed += 1;
+    if let Some(j) = args.jobs {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(j.max(1))
+            .build_global()
+            .ok();
+    }
+    let inputs = batch::collect_inputs(&args.inputs).context("listing the inputs")?;
+    if inputs.is_empty() {
+        bail!(
+            "no supported files found in {}",
+            args.inputs
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    if args.format == Format::Xlsx && args.output.is_none() && args.out_dir.is_none() {
+        bail!(
+            "--format xlsx needs -o FILE or --out-dir DIR (a workbook is not written to a terminal)"
+        );
+    }
+    let many = inputs.len() > 1 || args.inputs.iter().any(|p| p.is_dir());
+    let bar = progress_bar(inputs.len(), args.quiet || !many);
+    let mut report = Report::default();
+    let work = |i: &Input| -> Outcome {
+        let r = batch::parse_guarded(&i.path, &opts);
+        bar.inc(1);
+        r
+    };
+
+    if let Some(dir) = &args.out_dir {
+        let outs = batch::output_paths(&inputs, dir, args.format.extension());
+        let index: std::collections::HashMap<&PathBuf, usize> = inputs
+            .iter()
+            .enumerate()
+            .map(|(k, i)| (&i.path, k))
+            .collect();
+        let bom = !args.no_bom;
+        let format = args.format;
+        batch::run_ordered(
+            &inputs,
+            256,
+            |i| {
+                let r = work(i).and_then(|n| {
+                    let bytes =
+                        render(std::slice::from_ref(&n), format, bom).map_err(|e| e.to_string())?;
+                    let out = &outs[index[&i.path]];
+                    output::write_atomic(out, &bytes)
+                        .map_err(|e| format!("writing {}: {e}", out.display()))?;
+                    Ok(n)
+                });
+                r.map(|n| summary_only(&n))
+            },
+            |i, r| report.record(i, r),
+        );
+    } else if args.format == Format::Jsonl && args.output.is_none() {
+        // Streamed to stdout in input order.
+        let mut out = std::io::stdout().lock();
+        let mut io_err = None;
+        batch::run_ordered(&inputs, 64, work, |i, r| {
+            if let Ok(n) = &r
+                && io_err.is_none()
+                && let Err(e) = out.write_all(output::json::to_json_line(n).as_bytes())
+            {
+                io_err = Some(e);
+            }
+            report.record(i, r.map(|n| summary_only(&n)));
+        });
+        if let Some(e) = io_err {
+            return Err(e.into());
+        }
+        out.flush()?;
+    } else {
+        let mut notices = Vec::new();
+        batch::run_ordered(&inputs, 64, work, |i, r| {
+            if let Ok(n) = &r {
+                notices.push(n.clone());
+            }
+            report.record(i, r.map(|n| summary_only(&n)));
+        });
+        bar.finish_and_clear();
+        if !notices.is_empty() {
+            let bytes = render(&notices, args.format, !args.no_bom)?;
+            match &args.output {
+                Some(p) => output::write_atomic(p, &bytes)
+                    .with_context(|| format!("writing {}", p.display()))?,
+                None => {
+                    let mut out = std::io::stdout().lock();
+                    out.write_all(&bytes)?;
+                    out.flush()?;
+                }
             }
         }
     }
-    if notices.is_empty() {
-        // Nothing parsed: leave any existing output untouched.
-        return Ok(ExitCode::from(1));
-    }
-    let bytes = render(&notices, args.format, !args.no_bom)?;
-    match &args.output {
-        Some(p) => {
-            output::write_atomic(p, &bytes).with_context(|| format!("writing {}", p.display()))?
-        }
-        None => {
-            let mut out = std::io::stdout().lock();
-            out.write_all(&bytes)?;
-            out.flush()?;
-        }
-    }
-    Ok(if failed > 0 {
-        ExitCode::from(1)
-    } else {
+    bar.finish_and_clear();
+    report.print(many && !args.quiet);
+    Ok(if report.failed.is_empty() {
         ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
     })
 }
 
-fn render(notices: &[fengong::Notice], format: Format, bom: bool) -> Result<Vec<u8>> {
+/// What the summary needs of a converted notice (the notice itself is dropped).
+fn summary_only(n: &Notice) -> Notice {
+    let warnings = n.warnings.len() + n.items.iter().map(|i| i.warnings.len()).sum::<usize>();
+    Notice {
+        warnings: vec![String::new(); warnings],
+        ..Default::default()
+    }
+}
+
+#[derive(Default)]
+struct Report {
+    converted: usize,
+    warnings: usize,
+    failed: Vec<(PathBuf, String)>,
+}
+
+impl Report {
+    fn record(&mut self, input: &Input, r: Outcome) {
+        match r {
+            Ok(n) => {
+                self.converted += 1;
+                self.warnings += n.warnings.len();
+            }
+            Err(e) => self.failed.push((input.path.clone(), e)),
+        }
+    }
+
+    fn print(&self, summary: bool) {
+        if !summary {
+            for (p, e) in &self.failed {
+                eprintln!("fengong: {}: {e}", p.display());
+            }
+            return;
+        }
+        eprintln!(
+            "fengong: {} converted, {} failed, {} warnings",
+            self.converted,
+            self.failed.len(),
+            self.warnings
+        );
+        for (p, e) in &self.failed {
+            eprintln!("  failed: {}: {e}", p.display());
+        }
+    }
+}
+
+fn progress_bar(len: usize, hidden: bool) -> ProgressBar {
+    if hidden || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(len as u64);
+    if let Ok(style) =
+        ProgressStyle::with_template("{bar:40} {pos}/{len} files ({per_sec}, eta {eta})")
+    {
+        bar.set_style(style);
+    }
+    bar
+}
+
+fn render(notices: &[Notice], format: Format, bom: bool) -> Result<Vec<u8>> {
     Ok(match format {
         Format::Json if notices.len() == 1 => output::json::to_json(&notices[0]).into_bytes(),
         Format::Json => {
@@ -96,5 +270,7 @@ fn render(notices: &[fengong::Notice], format: Format, bom: bool) -> Result<Vec<
         Format::Csv => output::csv::items_csv(notices, bom)?,
         Format::UnitsCsv => output::csv::units_csv(notices, bom)?,
         Format::TargetsCsv => output::csv::targets_csv(notices, bom)?,
+        Format::Xlsx => output::xlsx::workbook(notices)
+            .map_err(|e| anyhow::anyhow!("writing the workbook: {e}"))?,
     })
 }

@@ -29,9 +29,22 @@ pub fn parse_doc_number(s: &str) -> Option<DocNumber> {
     let f = crate::repair::Folded::new(s);
     let c = DOC_NUMBER.captures(&f.folded)?;
     let m = c.get(0)?;
+    // A title or a table label glued in front of the code (`…的通知国办发`, `文号蔡政办`).
+    let mut code_start = c.get(1)?.start();
+    let code = &c[1];
+    for cut in ["文号", "字号", "通知", "意见", "方案", "决定", ":"] {
+        if let Some(p) = code.rfind(cut) {
+            let rest = &code[p + cut.len()..];
+            if rest.chars().count() >= 2 {
+                code_start = c.get(1)?.start() + p + cut.len();
+                break;
+            }
+        }
+    }
+    let code = &f.folded[code_start..c.get(1)?.end()];
     Some(DocNumber {
-        raw: f.orig_slice(m.range()).to_string(),
-        agency_code: c[1].to_string(),
+        raw: f.orig_slice(code_start..m.end()).to_string(),
+        agency_code: code.to_string(),
         year: c[2].parse().ok()?,
         serial: c[3].parse().ok()?,
     })
@@ -89,6 +102,7 @@ fn strip_note(folded_line: &str, orig: &str) -> String {
 
 /// Build [`Meta`] from the header lines and the trailer (signature block after the items).
 pub fn parse_header(header: &[String], trailer: &[String]) -> Meta {
+    let header = &unglue(header);
     let mut meta = Meta::default();
     let folded: Vec<String> = header.iter().map(|l| fold(l)).collect();
     let n = header.len();
@@ -141,10 +155,15 @@ pub fn parse_header(header: &[String], trailer: &[String]) -> Meta {
             cursor += 1;
         }
     }
-    if cursor < n && folded[cursor].ends_with(':') && folded[cursor].chars().count() <= 200 {
-        let r = header[cursor].trim();
-        meta.recipients = Some(r.trim_end_matches([':', '：']).to_string());
-        cursor += 1;
+    let recipients_idx = (cursor..n).find(|&i| {
+        folded[i].ends_with(':') && folded[i].chars().count() <= 200 && folded[i].contains('各')
+    });
+    if let Some(r) =
+        recipients_idx.or_else(|| (cursor < n && folded[cursor].ends_with(':')).then_some(cursor))
+    {
+        let text = header[r].trim();
+        meta.recipients = Some(text.trim_end_matches([':', '：']).to_string());
+        cursor = r + 1;
     }
 
     // Date and signature inside the header (cover letter before the plan).
@@ -202,6 +221,12 @@ pub fn parse_header(header: &[String], trailer: &[String]) -> Meta {
         } else if is_note(&f) && meta.note.is_none() {
             meta.note = Some(strip_note(&f, line));
         }
+    }
+    if let (Some(i), Some(sig)) = (&meta.issuer, &meta.signature)
+        && sig != i
+        && sig.ends_with(i.as_str())
+    {
+        meta.issuer = Some(sig.clone());
     }
     if meta.issuer.is_none() {
         meta.issuer = meta.signature.clone().or_else(|| {
@@ -280,4 +305,57 @@ mod tests {
             Some("为做好就业工作，提出以下意见。")
         );
     }
+}
+
+static SIGN_TAIL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"。(\p{Han}{2,30}?)([0-9〇○零一二三四五六七八九]{4}年[0-9一二三四五六七八九十]{1,3}月[0-9一二三四五六七八九十]{1,3}日)(\(此件[^)]*\))?$").unwrap()
+});
+
+/// Split header lines that a crawler glued together: a title with the
+/// document number after it, recipients with the letter's body, the body
+/// with the signature, date and note.
+fn unglue(header: &[String]) -> Vec<String> {
+    let mut out = Vec::new();
+    for line in header {
+        let f = crate::repair::Folded::new(line);
+        let mut cuts: Vec<usize> = Vec::new();
+        if let Some(m) = DOC_NUMBER.find(&f.folded)
+            && let Some(d) = parse_doc_number(line)
+        {
+            let start = f.folded[..m.end()]
+                .rfind(&d.agency_code)
+                .unwrap_or(m.start());
+            cuts.push(start);
+            cuts.push(m.end());
+        }
+        if let Some(p) = f.folded.find(':')
+            && f.folded.starts_with('各')
+            && p + 1 < f.folded.len()
+            && f.folded[..p].chars().count() <= 150
+        {
+            cuts.push(p + 1);
+        }
+        if let Some(c) = SIGN_TAIL.captures(&f.folded) {
+            let org = c.get(1).expect("org");
+            if ORG.is_match(org.as_str()) {
+                cuts.push(org.start());
+            }
+            cuts.push(c.get(2).expect("date").start());
+            if let Some(n) = c.get(3) {
+                cuts.push(n.start());
+            }
+        }
+        cuts.retain(|&c| c > 0 && c < f.folded.len());
+        cuts.sort_unstable();
+        cuts.dedup();
+        let mut start = 0;
+        for c in cuts.into_iter().chain(std::iter::once(f.folded.len())) {
+            let piece = f.orig_slice(start..c).trim();
+            if !piece.is_empty() {
+                out.push(piece.to_string());
+            }
+            start = c;
+        }
+    }
+    out
 }

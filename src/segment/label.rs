@@ -134,7 +134,7 @@ pub fn parse_label(s: &str) -> Option<Label> {
             let n = parse_chinese_small(numeral)?;
             let len = skip_spaces(s, numeral_end + sep.len_utf8());
             // `一.5` is not a label.
-            if s[len..].starts_with(|c: char| c.is_ascii_digit()) {
+            if sep == '.' && s[len..].starts_with(|c: char| c.is_ascii_digit()) {
                 return None;
             }
             return Some(Label {

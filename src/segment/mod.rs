@@ -46,9 +46,10 @@ fn is_split_point(c: char) -> bool {
     matches!(c, '。' | ';' | ':' | ')' | '!' | '?' | '”' | ' ')
 }
 
-/// Numbering state: the open label at each level.
-#[derive(Default)]
-struct Stack(Vec<(u8, u32, String)>);
+/// Numbering state: the open label at each level, and the last number seen
+/// at each level (numbering may run on across sections).
+#[derive(Default, Clone)]
+struct Stack(Vec<(u8, u32, String)>, [u32; 5]);
 
 impl Stack {
     fn fits(&self, l: &Label) -> bool {
@@ -56,10 +57,12 @@ impl Stack {
             return l.number == n + 1;
         }
         let deeper_than_top = self.0.last().is_none_or(|t| l.level > t.0);
-        l.number == 1 && deeper_than_top
+        let runs_on = l.number > 1 && l.number == self.1[l.level as usize] + 1;
+        (l.number == 1 || runs_on) && deeper_than_top
     }
 
     fn push(&mut self, l: &Label) -> Vec<String> {
+        self.1[l.level as usize] = l.number;
         while self.0.last().is_some_and(|t| t.0 >= l.level) {
             self.0.pop();
         }
@@ -73,8 +76,16 @@ pub fn segment(repaired: &str) -> Segmented {
     let mut seg = Segmented::default();
     let mut stack = Stack::default();
     let mut started = false;
-    for line in repaired.lines() {
+    let lines: Vec<&str> = repaired.lines().collect();
+    let cover_end = numbered_cover_letter_end(&lines);
+    for (idx, line) in lines.iter().enumerate() {
         let line = line.trim();
+        if idx < cover_end {
+            if !line.is_empty() {
+                seg.header.push(line.to_string());
+            }
+            continue;
+        }
         if line.is_empty() {
             continue;
         }
@@ -109,6 +120,27 @@ pub fn segment(repaired: &str) -> Segmented {
     seg
 }
 
+static DATE_ONLY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[0-9〇○零一二三四五六七八九十]{4}年[0-9一二三四五六七八九十]{1,3}月[0-9一二三四五六七八九十]{1,3}日$").unwrap()
+});
+
+/// A covering letter with its own numbered paragraphs (`一、各责任单位要…`)
+/// ends with a signature date; when numbered lines come both before and
+/// after such a date line, everything up to the date is header, not items.
+fn numbered_cover_letter_end(lines: &[&str]) -> usize {
+    let folded: Vec<String> = lines.iter().map(|l| fold(l.trim())).collect();
+    let labelled = |i: usize| parse_label(&folded[i]).is_some();
+    let Some(date) = (0..folded.len())
+        .rev()
+        .find(|&i| DATE_ONLY.is_match(&folded[i]))
+    else {
+        return 0;
+    };
+    let before = (0..date).any(labelled);
+    let after = (date + 1..folded.len()).any(labelled);
+    if before && after { date + 1 } else { 0 }
+}
+
 /// Split the original `s` at the original offset matching folded byte offset `at`.
 fn split_at_folded(s: &str, at: usize) -> (&str, &str) {
     let f = crate::repair::Folded::new(s);
@@ -123,7 +155,7 @@ fn split_line<'a>(line: &'a str, stack: &Stack, started: bool) -> Vec<(&'a str, 
     let folded = &f.folded;
     let mut pieces = Vec::new();
     let first = parse_label(folded);
-    let mut sim = Stack(stack.0.clone());
+    let mut sim = stack.clone();
     let mut cuts: Vec<(usize, Option<Label>)> = vec![(0, first.clone())];
     if let Some(l) = &first {
         sim.push(l);
@@ -132,8 +164,9 @@ fn split_line<'a>(line: &'a str, stack: &Stack, started: bool) -> Vec<(&'a str, 
     let mut prev = None;
     for (i, c) in folded.char_indices() {
         if i > 0
-            && prev.is_some_and(is_split_point)
+            && (prev.is_some_and(is_split_point) || (c == '(' && in_body))
             && let Some(l) = parse_label(&folded[i..])
+            && (prev.is_some_and(is_split_point) || l.level == 2)
         {
             let accept = if in_body {
                 sim.fits(&l)
