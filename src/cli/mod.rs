@@ -4,6 +4,7 @@
 
 mod diff;
 mod parse;
+mod tasks;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -20,6 +21,8 @@ pub struct Cli {
 enum Command {
     /// Parse notices into JSON, CSV and other formats.
     Parse(parse::Args),
+    /// List the items a unit leads or shares, across notices (a per-unit task ledger).
+    Tasks(tasks::Args),
     /// Compare two revisions of a notice: aligned items, field changes, per-unit impact.
     Diff(diff::Args),
 }
@@ -36,6 +39,7 @@ pub fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Parse(a) => parse::run(a),
+        Command::Tasks(a) => tasks::run(a),
         Command::Diff(a) => diff::run(a),
     };
     match result {

@@ -1,0 +1,504 @@
+//! Per-unit task ledgers (`fengong tasks`): every item a unit leads (牵头) or
+//! shares (责任) across a set of notices.
+//!
+//! A query is matched through each notice's alias tables: `注册处`,
+//! `省局注册处` and `省市场监管局登记注册处` are the same unit in a notice of
+//! 湖北省市场监督管理局. The query and each unit are compared by canonical
+//! name (after looking the query up with the notice's aliases), and, as a
+//! fallback, by name with the agency prefix (`省局`, `省市场监管局` …) removed.
+
+use crate::model::{Notice, Role, Target, UnitKind};
+use crate::output::xlsx::{Cell, Column, Formats, display_width, sheet_name, write_table};
+use crate::repair::fold;
+use crate::units::Aliases;
+use serde::Serialize;
+use std::collections::{HashMap, HashSet};
+
+/// One item of a unit's ledger.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Entry {
+    /// 牵头 (`lead`) or 责任 (`responsible`).
+    pub role: Role,
+    /// The notice's file name.
+    pub source: String,
+    /// The item's numbering path, e.g. `["一", "1"]`.
+    pub path: Vec<String>,
+    /// The item's heading.
+    pub heading: String,
+    /// The unit's name as written in this item.
+    pub listed_as: String,
+    /// Numeric targets of the item.
+    pub targets: Vec<Target>,
+    /// Deadline of the item, if one is written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deadline: Option<String>,
+}
+
+impl Entry {
+    /// `牵头` / `责任`.
+    pub fn role_zh(&self) -> &'static str {
+        match self.role {
+            Role::Lead => "牵头",
+            Role::Responsible => "责任",
+        }
+    }
+
+    /// Targets as written, joined with `；`.
+    pub fn targets_text(&self) -> String {
+        self.targets
+            .iter()
+            .map(|t| t.raw.as_str())
+            .collect::<Vec<_>>()
+            .join("；")
+    }
+}
+
+/// The ledger of one unit.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Ledger {
+    /// The unit's canonical name.
+    pub unit: String,
+    /// What sort of body it is.
+    pub kind: UnitKind,
+    /// Items it leads or shares, in notice and document order.
+    pub entries: Vec<Entry>,
+}
+
+impl Ledger {
+    /// Number of entries with this role.
+    pub fn count(&self, role: Role) -> usize {
+        self.entries.iter().filter(|e| e.role == role).count()
+    }
+}
+
+/// A query that matched no unit, with the units whose names contain it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NoMatch {
+    /// The query.
+    pub query: String,
+    /// Canonical names of units containing the query.
+    pub close: Vec<String>,
+}
+
+impl std::fmt::Display for NoMatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "no unit matches `{}`", self.query)?;
+        if self.close.is_empty() {
+            write!(
+                f,
+                "; no unit name contains it (`--all-units` lists every unit)"
+            )
+        } else {
+            write!(f, "; units whose names contain it:")?;
+            for c in &self.close {
+                write!(f, "\n  {c}")?;
+            }
+            Ok(())
+        }
+    }
+}
+
+impl std::error::Error for NoMatch {}
+
+/// The name with the agency prefix of any table removed (folded).
+fn strip_agency(name: &str, all: &Aliases) -> String {
+    let f = fold(name.trim());
+    match all.agency_prefix(&f) {
+        Some(p) => f[p.len()..].to_string(),
+        None => f,
+    }
+}
+
+/// The names a unit (or query) goes by in one notice: folded, and canonical.
+fn keys(name: &str, notice_aliases: &Aliases) -> Vec<String> {
+    let f = fold(name.trim());
+    let mut k = vec![f.clone()];
+    if let Some(l) = notice_aliases.lookup(&f) {
+        k.push(l.canonical);
+    }
+    k
+}
+
+fn entry(n: &Notice, it: &crate::model::Item, role: Role, listed_as: &str) -> Entry {
+    Entry {
+        role,
+        source: n.source.clone().unwrap_or_default(),
+        path: it.path.clone(),
+        heading: it.heading.clone(),
+        listed_as: listed_as.to_string(),
+        targets: it.targets.clone(),
+        deadline: it.deadline.clone(),
+    }
+}
+
+fn roles(it: &crate::model::Item) -> [(Role, &[crate::model::Unit]); 2] {
+    [
+        (Role::Lead, &it.lead_units),
+        (Role::Responsible, &it.responsible_units),
+    ]
+}
+
+/// The ledger of the unit `query` in `notices`; `aliases` are the tables
+/// in force (built-in and the user's), narrowed to each notice's.
+pub fn ledger_for(notices: &[Notice], query: &str, aliases: &Aliases) -> Result<Ledger, NoMatch> {
+    let q_stripped = strip_agency(query, aliases);
+    let mut ledger: Option<Ledger> = None;
+    for n in notices {
+        let a = aliases.for_notice(&n.meta);
+        let q_keys = keys(query, &a);
+        for it in &n.items {
+            for (role, units) in roles(it) {
+                let hit = units.iter().find(|u| {
+                    let mut k = keys(&u.name, &a);
+                    k.push(fold(&u.canonical));
+                    k.iter().any(|x| q_keys.contains(x))
+                        || !q_stripped.is_empty()
+                            && (strip_agency(&u.canonical, aliases) == q_stripped
+                                || strip_agency(&u.name, aliases) == q_stripped)
+                });
+                if let Some(u) = hit {
+                    let l = ledger.get_or_insert_with(|| Ledger {
+                        unit: u.canonical.clone(),
+                        kind: u.kind,
+                        entries: Vec::new(),
+                    });
+                    l.entries.push(entry(n, it, role, &u.name));
+                }
+            }
+        }
+    }
+    ledger.ok_or_else(|| {
+        let q = fold(query.trim());
+        let mut close = Vec::new();
+        for l in all_ledgers(notices) {
+            let c = fold(&l.unit);
+            if c.contains(&q) || (!q_stripped.is_empty() && c.contains(&q_stripped)) {
+                close.push(l.unit);
+            }
+        }
+        NoMatch {
+            query: query.to_string(),
+            close,
+        }
+    })
+}
+
+/// The ledger of every unit named in `notices`, by canonical name: kinds in
+/// the order department, institution, subordinate, collective, vague; then
+/// in order of first mention.
+pub fn all_ledgers(notices: &[Notice]) -> Vec<Ledger> {
+    let mut out: Vec<Ledger> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    for n in notices {
+        for it in &n.items {
+            for (role, units) in roles(it) {
+                let mut seen = HashSet::new();
+                for u in units {
+                    if !seen.insert(u.canonical.clone()) {
+                        continue;
+                    }
+                    let i = *index.entry(u.canonical.clone()).or_insert_with(|| {
+                        out.push(Ledger {
+                            unit: u.canonical.clone(),
+                            kind: u.kind,
+                            entries: Vec::new(),
+                        });
+                        out.len() - 1
+                    });
+                    out[i].entries.push(entry(n, it, role, &u.name));
+                }
+            }
+        }
+    }
+    out.sort_by_key(|l| l.kind);
+    out
+}
+
+/// Cut `s` to at most `width` display columns, ending with `…` when cut.
+fn fit(s: &str, width: usize) -> String {
+    let s = s.replace('\n', " ");
+    if display_width(&s) <= width {
+        return s;
+    }
+    let mut w = 0;
+    let mut out = String::new();
+    for c in s.chars() {
+        let cw = display_width(&c.to_string());
+        if w + cw + 1 > width {
+            break;
+        }
+        w += cw;
+        out.push(c);
+    }
+    out.push('…');
+    out
+}
+
+fn pad(s: &str, width: usize) -> String {
+    let mut out = s.to_string();
+    out.extend(std::iter::repeat_n(
+        ' ',
+        width.saturating_sub(display_width(s)),
+    ));
+    out
+}
+
+const TABLE_HEADERS: [&str; 6] = ["角色", "来源文件", "编号", "标题", "指标", "完成时限"];
+const TABLE_LIMITS: [usize; 6] = [4, 30, 14, 44, 36, 14];
+
+/// The ledger as an aligned text table for a terminal (CJK characters are
+/// two columns wide; long headings and targets are cut with `…`).
+pub fn table(l: &Ledger) -> String {
+    let mut out = format!(
+        "{} ({}): {} items, 牵头 {}, 责任 {}\n",
+        l.unit,
+        l.kind.as_str(),
+        l.entries.len(),
+        l.count(Role::Lead),
+        l.count(Role::Responsible)
+    );
+    let mut rows: Vec<[String; 6]> = vec![TABLE_HEADERS.map(str::to_string)];
+    for e in &l.entries {
+        rows.push([
+            e.role_zh().to_string(),
+            e.source.clone(),
+            e.path.join("/"),
+            e.heading.clone(),
+            e.targets_text(),
+            e.deadline.clone().unwrap_or_default(),
+        ]);
+    }
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| r.iter().zip(TABLE_LIMITS).map(|(c, w)| fit(c, w)).collect())
+        .collect();
+    let widths: Vec<usize> = (0..6)
+        .map(|c| rows.iter().map(|r| display_width(&r[c])).max().unwrap_or(0))
+        .collect();
+    for r in &rows {
+        let line: Vec<String> = r.iter().zip(&widths).map(|(c, w)| pad(c, *w)).collect();
+        out.push_str(line.join("  ").trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+const CSV_HEADERS: [&str; 8] = [
+    "单位",
+    "角色",
+    "来源文件",
+    "编号路径",
+    "标题",
+    "列名",
+    "指标",
+    "完成时限",
+];
+
+/// Ledgers as CSV (UTF-8 BOM when `bom`), one row per entry; the first
+/// column is the unit's canonical name.
+pub fn csv(ledgers: &[Ledger], bom: bool) -> std::io::Result<Vec<u8>> {
+    let buf = if bom {
+        b"\xEF\xBB\xBF".to_vec()
+    } else {
+        Vec::new()
+    };
+    let mut w = csv::WriterBuilder::new().from_writer(buf);
+    w.write_record(CSV_HEADERS)?;
+    for l in ledgers {
+        for e in &l.entries {
+            w.write_record([
+                l.unit.as_str(),
+                e.role_zh(),
+                &e.source,
+                &e.path.join("/"),
+                &e.heading,
+                &e.listed_as,
+                &e.targets_text(),
+                e.deadline.as_deref().unwrap_or(""),
+            ])?;
+        }
+    }
+    w.into_inner()
+        .map_err(|e| std::io::Error::other(e.to_string()))
+}
+
+const SHEET_COLUMNS: &[Column] = &[
+    Column {
+        header: "角色",
+        field: "role",
+        wrap: false,
+        max_width: 6.0,
+    },
+    Column {
+        header: "来源文件",
+        field: "source",
+        wrap: false,
+        max_width: 28.0,
+    },
+    Column {
+        header: "编号路径",
+        field: "path",
+        wrap: false,
+        max_width: 14.0,
+    },
+    Column {
+        header: "标题",
+        field: "heading",
+        wrap: true,
+        max_width: 50.0,
+    },
+    Column {
+        header: "列名",
+        field: "listed_as",
+        wrap: false,
+        max_width: 30.0,
+    },
+    Column {
+        header: "指标",
+        field: "targets",
+        wrap: true,
+        max_width: 36.0,
+    },
+    Column {
+        header: "完成时限",
+        field: "deadline",
+        wrap: false,
+        max_width: 14.0,
+    },
+];
+
+/// Ledgers as a workbook, one sheet per unit (sheet names made valid and
+/// unique by [`sheet_name`]; the full name is in the sheet's title row).
+pub fn workbook(ledgers: &[Ledger]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let f = Formats::new();
+    let mut taken = HashSet::new();
+    for l in ledgers {
+        let ws = wb.add_worksheet();
+        ws.set_name(sheet_name(&l.unit, &mut taken))?;
+        let rows: Vec<Vec<Cell>> = l
+            .entries
+            .iter()
+            .map(|e| {
+                vec![
+                    Cell::Text(e.role_zh().into()),
+                    Cell::Text(e.source.clone()),
+                    Cell::Text(e.path.join("/")),
+                    Cell::Text(e.heading.clone()),
+                    Cell::Text(e.listed_as.clone()),
+                    Cell::Text(e.targets_text()),
+                    Cell::Text(e.deadline.clone().unwrap_or_default()),
+                ]
+            })
+            .collect();
+        write_table(ws, SHEET_COLUMNS, &rows, None, &f)?;
+    }
+    if ledgers.is_empty() {
+        wb.add_worksheet();
+    }
+    wb.save_to_buffer()
+}
+
+/// A file name for a unit's CSV: characters not allowed on Windows or Unix
+/// replaced by `_`, at most 80 characters, unique (case-insensitively)
+/// among `taken`, with extension `ext`.
+pub fn file_name(unit: &str, ext: &str, taken: &mut HashSet<String>) -> String {
+    let mut base: String = unit
+        .chars()
+        .map(|c| match c {
+            '<' | '>' | ':' | '"' | '/' | '\\' | '|' | '?' | '*' => '_',
+            c if c.is_control() => '_',
+            c => c,
+        })
+        .take(80)
+        .collect();
+    base = base.trim().trim_matches('.').trim().to_string();
+    let upper = base.to_ascii_uppercase();
+    let stem = upper.split('.').next().unwrap_or("");
+    if base.is_empty()
+        || matches!(stem, "CON" | "PRN" | "AUX" | "NUL")
+        || (stem.len() == 4
+            && (stem.starts_with("COM") || stem.starts_with("LPT"))
+            && stem.ends_with(|c: char| c.is_ascii_digit()))
+    {
+        base = format!("_{base}");
+    }
+    let mut name = format!("{base}.{ext}");
+    let mut k = 2;
+    while !taken.insert(name.to_lowercase()) {
+        name = format!("{base}({k}).{ext}");
+        k += 1;
+    }
+    name
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn seed() -> Notice {
+        let text = include_str!("../seeds/000_7c5878c3eb2a3600.txt");
+        let mut n = crate::parse_text(text, &crate::Options::default());
+        n.source = Some("000_7c5878c3eb2a3600.txt".into());
+        n
+    }
+
+    #[test]
+    fn aliases_of_a_department_are_one_query() {
+        let n = [seed()];
+        let a = Aliases::builtin();
+        let l = ledger_for(&n, "注册处", &a).unwrap();
+        assert_eq!(l.unit, "省市场监管局登记注册处");
+        for q in [
+            "省局注册处",
+            "省市场监管局登记注册处",
+            "登记注册处",
+            "湖北省市场监督管理局注册处",
+        ] {
+            assert_eq!(ledger_for(&n, q, &a).unwrap(), l, "{q}");
+        }
+    }
+
+    #[test]
+    fn unknown_query_lists_close_matches() {
+        let n = [seed()];
+        let err = ledger_for(&n, "食品", &Aliases::builtin()).unwrap_err();
+        assert!(err.close.iter().any(|c| c.contains("食品协调处")), "{err}");
+        assert!(err.to_string().contains("no unit matches `食品`"));
+        let err = ledger_for(&n, "外交部", &Aliases::builtin()).unwrap_err();
+        assert!(err.close.is_empty());
+    }
+
+    #[test]
+    fn table_columns_line_up_by_display_width() {
+        let l = ledger_for(&[seed()], "注册处", &Aliases::builtin()).unwrap();
+        let t = table(&l);
+        let lines: Vec<&str> = t.lines().skip(1).collect();
+        let col = |line: &str| {
+            let i = line.find("000_").unwrap();
+            display_width(&line[..i])
+        };
+        assert!(lines[1..].iter().all(|l| col(l) == col(lines[1])), "{t}");
+        assert_eq!(fit("一二三四五六", 7), "一二三…");
+    }
+
+    #[test]
+    fn all_units_cover_every_unit_once() {
+        let n = [seed()];
+        let all = all_ledgers(&n);
+        let names: HashSet<&str> = all.iter().map(|l| l.unit.as_str()).collect();
+        assert_eq!(names.len(), all.len());
+        assert!(names.contains("各市、州、县市场监管局"));
+        let wb = workbook(&all).unwrap();
+        assert!(!wb.is_empty());
+    }
+
+    #[test]
+    fn file_names_are_safe_and_unique() {
+        let mut taken = HashSet::new();
+        assert_eq!(file_name("a/b:c", "csv", &mut taken), "a_b_c.csv");
+        assert_eq!(file_name("A/B:C", "csv", &mut taken), "A_B_C(2).csv");
+        assert_eq!(file_name("CON", "csv", &mut taken), "_CON.csv");
+        assert_eq!(file_name("..", "csv", &mut taken), "_.csv");
+    }
+}
