@@ -403,7 +403,7 @@ pub(crate) fn chinese_number(n: u32) -> String {
     if n < 20 {
         return format!(
             "十{}",
-            if n % 10 == 0 {
+            if n.is_multiple_of(10) {
                 ""
             } else {
                 D[(n % 10) as usize]
@@ -414,7 +414,7 @@ pub(crate) fn chinese_number(n: u32) -> String {
         return format!(
             "{}十{}",
             D[(n / 10) as usize],
-            if n % 10 == 0 {
+            if n.is_multiple_of(10) {
                 ""
             } else {
                 D[(n % 10) as usize]
@@ -498,7 +498,7 @@ fn normalize_label(cell: &str) -> Option<(Level, String)> {
 }
 
 /// Whether `text` already starts with a GB/T 9704-style number label.
-fn starts_with_label(text: &str) -> bool {
+pub(crate) fn starts_with_label(text: &str) -> bool {
     let t = text.trim_start_matches(is_blank);
     let mut chars = t.chars();
     let Some(first) = chars.next() else {
