@@ -309,8 +309,7 @@ fn workbook_read_back_as_input_with_edits() {
             let ws = wb.add_worksheet();
             ws.set_name(&name).unwrap();
             for (r, row) in range.rows().enumerate() {
-                let lead_of_1_2 =
-                    name == "单位" && row[1].to_string() == "一/2" && row[3].to_string() == "牵头";
+                let lead_of_1_2 = name == "单位" && row[1] == "一/2" && row[3] == "牵头";
                 for (c, cell) in row.iter().enumerate() {
                     let (r, c) = (r as u32, c as u16);
                     match cell {
