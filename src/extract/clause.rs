@@ -160,7 +160,9 @@ pub fn find_clauses(text: &str) -> Vec<Clause> {
         let start =
             m.start() + (m.as_str().len() - m.as_str().trim_start_matches([' ', '(']).len());
         let end = text[start..].find('\n').map_or(text.len(), |e| start + e);
-        let end = if text[start..end].ends_with(')') {
+        let line = &text[start..end];
+        let unbalanced = line.matches(')').count() > line.matches('(').count();
+        let end = if unbalanced && line.ends_with(')') {
             end - 1
         } else {
             end

@@ -138,8 +138,9 @@ pub fn inherit_section_units(items: &mut [Item]) {
                 && (!items[j].lead_units.is_empty() || !items[j].responsible_units.is_empty())
         });
         if let Some(j) = ancestor {
-            // Only sections whose heading carried the clause pass it down.
-            if items[j].level <= 2 && !items[j].text.contains('。') {
+            // Only sections whose heading line carried the clause pass it down.
+            let heading_line = items[j].text.lines().next().unwrap_or("");
+            if items[j].level <= 2 && !heading_line.contains('。') {
                 let (lead, resp) = (
                     items[j].lead_units.clone(),
                     items[j].responsible_units.clone(),

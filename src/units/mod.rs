@@ -69,7 +69,12 @@ fn prefix_of<'a>(name: &'a str, aliases: &Aliases) -> Option<&'a str> {
         }
     }
     let first = name.chars().next()?;
-    ("省市区县州".contains(first) && name.chars().count() >= 3).then(|| &name[..first.len_utf8()])
+    // `市场监管总局` does not start with the level 市.
+    let word_not_level = ["市场", "区域", "区块", "省份", "县域"]
+        .iter()
+        .any(|w| name.starts_with(w));
+    ("省市区县州".contains(first) && name.chars().count() >= 3 && !word_not_level)
+        .then(|| &name[..first.len_utf8()])
 }
 
 /// A bare department name: no level or place prefix of its own.

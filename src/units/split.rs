@@ -118,6 +118,30 @@ fn fragments(list: &str) -> Vec<Range<usize>> {
                 out.push(start..i);
                 start = i + c.len_utf8();
             }
+            '等' if depth == 0 => {
+                // `国家药监局等国务院相关部门`: the open list ends, a vague group follows.
+                let after = &list[i + c.len_utf8()..];
+                let group_follows = [
+                    "国务院",
+                    "有关",
+                    "相关",
+                    "各",
+                    "省有关",
+                    "市有关",
+                    "区有关",
+                    "县有关",
+                    "省直有关",
+                    "市直有关",
+                    "省级有关",
+                    "市级有关",
+                ]
+                .iter()
+                .any(|p| after.starts_with(p));
+                if group_follows && !list[start..i].is_empty() {
+                    out.push(start..i);
+                    start = i + c.len_utf8();
+                }
+            }
             '及' | '和' | '与' if depth == 0 => {
                 let before = &list[start..i];
                 let after = &list[i + c.len_utf8()..];
