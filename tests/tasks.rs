@@ -363,3 +363,31 @@ fn workbook_read_back_as_input_with_edits() {
             - 1
     );
 }
+
+/// Every corpus notice survives a workbook round trip unchanged.
+#[test]
+fn corpus_notices_round_trip_through_workbooks() {
+    let opts = fengong::Options::default();
+    let mut notices = Vec::new();
+    for e in std::fs::read_dir(root().join("corpus")).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "txt")
+            && let Ok(n) = fengong::parse_path(&p, &opts)
+        {
+            notices.push(n);
+        }
+    }
+    assert!(notices.len() > 5);
+    let bytes = fengong::output::xlsx::workbook(&notices).unwrap();
+    let back = fengong::input::fengong_xlsx::read_workbook(&bytes)
+        .unwrap()
+        .unwrap();
+    assert_eq!(back.len(), notices.len());
+    for (a, b) in back.iter().zip(&notices) {
+        assert_eq!(a.items.len(), b.items.len(), "{:?}", b.source);
+        for (x, y) in a.items.iter().zip(&b.items) {
+            assert_eq!(x, y, "{:?}", b.source);
+        }
+        assert_eq!(a, b);
+    }
+}
