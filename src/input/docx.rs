@@ -311,6 +311,9 @@ fn format_number(n: u32, fmt: &str) -> Option<String> {
             .map(String::from)
             .unwrap_or_else(|| n.to_string())
     };
+    if n > 100_000 && fmt != "bullet" {
+        return Some(n.to_string());
+    }
     Some(match fmt {
         "bullet" => return None,
         "none" => String::new(),
@@ -1106,5 +1109,10 @@ mod tests {
         assert_eq!(format_number(28, "upperLetter").unwrap(), "BB");
         assert_eq!(format_number(10, "ideographDigital").unwrap(), "一〇");
         assert!(format_number(1, "bullet").is_none());
+    }
+
+    #[test]
+    fn seed_fixture_gives_back_every_item() {
+        crate::input::sheet::check_seed_fixture("seed.docx", read);
     }
 }

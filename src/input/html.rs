@@ -591,4 +591,15 @@ mod tests {
         assert!(looks_like_html(b"\n<html lang=zh>"));
         assert!(!looks_like_html("一、总体要求".as_bytes()));
     }
+
+    #[test]
+    fn seed_fixture_gives_back_every_item() {
+        crate::input::sheet::check_seed_fixture("seed.html", |b| {
+            let (text, enc) = read(b)?;
+            assert_eq!(enc, "GB18030");
+            assert!(!text.contains("首页") && !text.contains("分享") && !text.contains("ICP"));
+            assert!(!text.contains("统计代码") && !text.contains("访问量"));
+            Ok(text)
+        });
+    }
 }

@@ -20,17 +20,32 @@ const MAX_ROWS: usize = 100_000;
 /// Maximum number of columns considered per sheet.
 const MAX_COLS: usize = 200;
 
+/// Largest total declared uncompressed size of a zipped workbook.
+const MAX_UNZIPPED: u64 = 512 << 20;
+/// Most cells visited while filling merged regions.
+const MAX_FILL_WORK: usize = 20_000_000;
+
 /// Read a task table from a workbook and render it as notice text.
 pub fn read(bytes: &[u8], format: Format) -> Result<String> {
-    let sheets = match format {
-        Format::Xlsx => read_xlsx(bytes)?,
-        Format::Xls => read_xls(bytes)?,
-        Format::Ods => read_ods(bytes)?,
-        other => {
-            return Err(Error::Unsupported(format!(
-                "{} is not a spreadsheet format",
-                other.as_str()
-            )));
+    if matches!(format, Format::Xlsx | Format::Ods) {
+        check_zip_size(bytes, format)?;
+    }
+    let name = format.as_str();
+    // calamine is not hardened against every malformed file: a panic there is
+    // a damaged workbook, not a crash.
+    let sheets = match std::panic::catch_unwind(|| read_sheets(bytes, format)) {
+        Ok(r) => r?,
+        Err(_) => {
+            return Err(Error::Corrupt {
+                format: if format == Format::Xls {
+                    "xls"
+                } else if format == Format::Ods {
+                    "ods"
+                } else {
+                    "xlsx"
+                },
+                detail: format!("the {name} reader failed on this file (malformed structure)"),
+            });
         }
     };
     let mut out: Vec<String> = Vec::new();
@@ -45,6 +60,39 @@ pub fn read(bytes: &[u8], format: Format) -> Result<String> {
         out.push(text);
     }
     Ok(out.join("\n"))
+}
+
+/// Refuse zip bombs before calamine inflates them.
+fn check_zip_size(bytes: &[u8], format: Format) -> Result<()> {
+    let fmt = if format == Format::Ods { "ods" } else { "xlsx" };
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| corrupt(fmt, e))?;
+    let mut total = 0u64;
+    for i in 0..zip.len() {
+        if let Ok(f) = zip.by_index_raw(i) {
+            total = total.saturating_add(f.size());
+        }
+    }
+    if total > MAX_UNZIPPED {
+        return Err(Error::Limit(format!(
+            "the workbook unzips to more than {} MiB",
+            MAX_UNZIPPED >> 20
+        )));
+    }
+    Ok(())
+}
+
+fn read_sheets(bytes: &[u8], format: Format) -> Result<Vec<Vec<Vec<String>>>> {
+    Ok(match format {
+        Format::Xlsx => read_xlsx(bytes)?,
+        Format::Xls => read_xls(bytes)?,
+        Format::Ods => read_ods(bytes)?,
+        other => {
+            return Err(Error::Unsupported(format!(
+                "{} is not a spreadsheet format",
+                other.as_str()
+            )));
+        }
+    })
 }
 
 fn corrupt(format: &'static str, e: impl std::fmt::Display) -> Error {
@@ -156,7 +204,11 @@ fn range_to_rows(
     for row in range.rows() {
         grid.push(row.iter().take(w).map(cell_text).collect());
     }
+    let mut work = 0usize;
     for m in merges {
+        if work > MAX_FILL_WORK {
+            break;
+        }
         let (sr, sc) = m.start;
         let (er, ec) = m.end;
         if sr < r0 || sc < c0 {
@@ -171,7 +223,7 @@ fn range_to_rows(
         if sr >= grid.len() || sc >= w {
             continue;
         }
-        let value = grid[sr][sc].clone();
+        let value = grid[sr].get(sc).cloned().unwrap_or_default();
         if value.is_empty() {
             continue;
         }
@@ -185,6 +237,7 @@ fn range_to_rows(
                 .take(ec.min(w.saturating_sub(1)) + 1)
                 .skip(sc)
             {
+                work += 1;
                 if cell.is_empty() {
                     cell.clone_from(&value);
                 }
@@ -750,6 +803,33 @@ pub(crate) fn render_task_table(rows: &[Vec<String>]) -> Option<String> {
     Some(out.join("\n"))
 }
 
+/// Test helper: the format fixtures built from the seed notice
+/// (`fixtures/formats/make_fixtures.sh`) must give back every numbered item.
+#[cfg(test)]
+pub(crate) fn check_seed_fixture(name: &str, read: impl Fn(&[u8]) -> Result<String>) {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let bytes = std::fs::read(root.join("fixtures/formats").join(name)).unwrap();
+    let text = read(&bytes).unwrap();
+    let seed = std::fs::read_to_string(root.join("seeds/000_7c5878c3eb2a3600.txt")).unwrap();
+    let label = regex::Regex::new(
+        r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|\d+[.．])\s*",
+    )
+    .unwrap();
+    let mut n = 0;
+    for line in seed.lines().map(str::trim) {
+        let Some(m) = label.find(line) else { continue };
+        let rest: String = line[m.end()..].chars().take(12).collect();
+        n += 1;
+        let found = text
+            .lines()
+            .any(|l| starts_with_label(l) && l.contains(&rest));
+        assert!(found, "{name}: item {line:?} is missing");
+    }
+    assert_eq!(n, 41);
+    let numbered = text.lines().filter(|l| starts_with_label(l)).count();
+    assert!(numbered >= 41, "{name}: {numbered} numbered lines");
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -872,6 +952,29 @@ mod tests {
         assert_eq!(cell_text(&Data::Float(1.0)), "1");
         assert_eq!(cell_text(&Data::Int(7)), "7");
         assert_eq!(cell_text(&Data::Float(0.5)), "0.5");
+    }
+
+    #[test]
+    fn seed_workbooks_give_back_every_item() {
+        check_seed_fixture("seed.xlsx", |b| read(b, Format::Xlsx));
+        check_seed_fixture("seed.ods", |b| read(b, Format::Ods));
+        check_seed_fixture("seed.xls", |b| read(b, Format::Xls));
+        let text = read(
+            &std::fs::read(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/fixtures/formats/seed.xlsx"
+            ))
+            .unwrap(),
+            Format::Xlsx,
+        )
+        .unwrap();
+        assert!(text.contains(
+            "\n1.全省市场主体数量达到 850 万户。（牵头单位：省局注册处；责任单位：省局优化营商环境领导小组各成员单位，各市、州、县市场监管局）\n"
+        ));
+        assert!(
+            text.contains("\n（一）营造宽松便利的市场准入环境\n"),
+            "{text}"
+        );
     }
 
     #[test]
