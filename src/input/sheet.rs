@@ -105,7 +105,7 @@ fn corrupt(format: &'static str, e: impl std::fmt::Display) -> Error {
 fn read_xlsx(bytes: &[u8]) -> Result<Vec<Vec<Vec<String>>>> {
     let mut wb: calamine::Xlsx<_> =
         calamine::Xlsx::new(Cursor::new(bytes)).map_err(|e| corrupt("xlsx", e))?;
-    let names = wb.sheet_names();
+    let names = visible_sheets(wb.sheets_metadata());
     let mut budget = MAX_ROWS;
     let mut out = Vec::new();
     for name in names {
@@ -122,7 +122,7 @@ fn read_xlsx(bytes: &[u8]) -> Result<Vec<Vec<Vec<String>>>> {
 fn read_xls(bytes: &[u8]) -> Result<Vec<Vec<Vec<String>>>> {
     let mut wb: calamine::Xls<_> =
         calamine::Xls::new(Cursor::new(bytes)).map_err(|e| corrupt("xls", e))?;
-    let names = wb.sheet_names();
+    let names = visible_sheets(wb.sheets_metadata());
     let mut budget = MAX_ROWS;
     let mut out = Vec::new();
     for name in names {
@@ -139,7 +139,7 @@ fn read_xls(bytes: &[u8]) -> Result<Vec<Vec<Vec<String>>>> {
 fn read_ods(bytes: &[u8]) -> Result<Vec<Vec<Vec<String>>>> {
     let mut wb: calamine::Ods<_> =
         calamine::Ods::new(Cursor::new(bytes)).map_err(|e| corrupt("ods", e))?;
-    let names = wb.sheet_names();
+    let names = visible_sheets(wb.sheets_metadata());
     let mut budget = MAX_ROWS;
     let mut out = Vec::new();
     for name in names {
@@ -152,6 +152,23 @@ fn read_ods(bytes: &[u8]) -> Result<Vec<Vec<Vec<String>>>> {
         out.push(range_to_rows(&range, &[], &mut budget)?);
     }
     Ok(out)
+}
+
+/// Names of the visible worksheets (hidden sheets hold lookup lists and
+/// scratch data); all sheets if none is marked visible.
+fn visible_sheets(meta: &[calamine::Sheet]) -> Vec<String> {
+    let visible: Vec<String> = meta
+        .iter()
+        .filter(|s| {
+            s.visible == calamine::SheetVisible::Visible && s.typ == calamine::SheetType::WorkSheet
+        })
+        .map(|s| s.name.clone())
+        .collect();
+    if visible.is_empty() {
+        meta.iter().map(|s| s.name.clone()).collect()
+    } else {
+        visible
+    }
 }
 
 /// Render one cell's value as text. Integers stored as floats lose the `.0`.
@@ -974,6 +991,43 @@ mod tests {
         assert!(
             text.contains("\n（一）营造宽松便利的市场准入环境\n"),
             "{text}"
+        );
+    }
+
+    #[test]
+    fn xlsx_merged_cells_and_hidden_sheets() {
+        use rust_xlsxwriter::{Format as XFormat, Workbook};
+        let mut wb = Workbook::new();
+        let ws = wb.add_worksheet();
+        ws.set_name("分工").unwrap();
+        let f = XFormat::new();
+        ws.merge_range(0, 0, 0, 3, "某区重点任务分工表", &f)
+            .unwrap();
+        for (c, h) in ["序号", "重点任务", "牵头单位", "完成时限"]
+            .iter()
+            .enumerate()
+        {
+            ws.write_string(1, c as u16, *h).unwrap();
+        }
+        ws.write_string(2, 0, "一").unwrap();
+        ws.merge_range(2, 1, 2, 3, "优化营商环境", &f).unwrap();
+        ws.write_number(3, 0, 1.0).unwrap();
+        ws.write_string(3, 1, "推进一网通办").unwrap();
+        // One lead unit for two tasks (merged down).
+        ws.merge_range(3, 2, 4, 2, "区政务办", &f).unwrap();
+        ws.write_string(3, 3, "2023年底").unwrap();
+        ws.write_number(4, 0, 2.0).unwrap();
+        ws.write_string(4, 1, "压缩审批时限").unwrap();
+        let hidden = wb.add_worksheet();
+        hidden.write_string(0, 0, "下拉列表").unwrap();
+        hidden.set_hidden(true);
+        let bytes = wb.save_to_buffer().unwrap();
+        let text = read(&bytes, Format::Xlsx).unwrap();
+        assert_eq!(
+            text,
+            "某区重点任务分工表\n一、优化营商环境\n\
+             1.推进一网通办（牵头单位：区政务办；完成时限：2023年底）\n\
+             2.压缩审批时限（牵头单位：区政务办）"
         );
     }
 
