@@ -90,7 +90,7 @@ fn units_and_targets_csv() {
     assert_eq!(rows.len(), 15);
     assert!(
         rows.iter()
-            .any(|r| &r[5] == "0.1" && &r[7] == "" && &r[8] == "<=" && &r[10] == "2025")
+            .any(|r| &r[5] == "0.1" && r[7].is_empty() && &r[8] == "<=" && &r[10] == "2025")
     );
 }
 

@@ -68,7 +68,10 @@ static DEADLINE_PART: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static YOU_QIANTOU: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"由([^,;。:()]{2,80}?)(牵头|负责)(?:[,]([^;。:()]{2,160}?)(配合|参与|协助|协同|按职责分工负责|共同负责))?").unwrap()
+    Regex::new(
+        r"由((?:[^,;。:()]|\([^()]*\)){2,80}?)(牵头|负责)(?:[,]((?:[^;。:()]|\([^()]*\)){2,160}?)(配合|参与|协助|协同|按职责分工负责|共同负责))?",
+    )
+    .unwrap()
 });
 
 fn slot_of_label(label: &str) -> Slot {
@@ -142,14 +145,27 @@ pub fn find_clauses(text: &str) -> Vec<Clause> {
             _ => {}
         }
     }
-    // A clause cut by the end of the text (truncated copies): `(牵头单位:市发`.
+    // A clause cut by the end of the text (truncated copies): `(牵头单位:市发`,
+    // `(机关党委牵头,各处室、直属`. The list that runs into the cut is dropped.
     if depth > 0 {
         let inner = open + 1..text.len();
-        if LABEL.is_match(&text[inner.clone()])
+        let content = &text[inner.clone()];
+        let verbs =
+            content.contains("牵头") || content.contains("负责") || content.contains("配合");
+        if (LABEL.is_match(content) || verbs)
             && let Some(mut cl) = parse_clause(text, inner)
         {
+            if cl
+                .parts
+                .last()
+                .is_some_and(|p| p.range.end == text.len() && (p.unmarked || !text.ends_with(')')))
+            {
+                cl.parts.pop();
+            }
             cl.span = open..text.len();
-            out.push(cl);
+            if !cl.parts.is_empty() {
+                out.push(cl);
+            }
         }
     }
     // Label lines outside brackets: `责任单位：区发改局`.

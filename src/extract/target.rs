@@ -207,7 +207,10 @@ pub fn extract_targets(f: &Folded, skip: &[std::ops::Range<usize>]) -> Vec<Targe
     let mut prev_end_cmp: Option<(usize, String)> = None;
     for m in NUMBER.find_iter(text) {
         let (start, end) = (m.start(), m.end());
-        if skip.iter().any(|r| r.contains(&start)) || in_quote_or_title(text, start) {
+        if skip.iter().any(|r| r.contains(&start))
+            || in_quote_or_title(text, start)
+            || in_parens(text, start)
+        {
             continue;
         }
         let num_text = m.as_str();
@@ -231,6 +234,20 @@ pub fn extract_targets(f: &Folded, skip: &[std::ops::Range<usize>]) -> Vec<Targe
         let unit = match_unit(after_trim);
         let unit_end = end + (after.len() - after_trim.len()) + unit.len();
         let rest = &text[unit_end..];
+        // Durations in years or days: `30日内`, `1年以上` (not dates like 2025年).
+        let (unit, unit_end, rest) = if unit.is_empty()
+            && rest.starts_with(['年', '日'])
+            && value < 100.0
+            && AFTER.iter().any(|(w, _)| rest[3..].starts_with(w))
+        {
+            (
+                &text[unit_end..unit_end + 3],
+                unit_end + 3,
+                &text[unit_end + 3..],
+            )
+        } else {
+            (unit, unit_end, rest)
+        };
         // Dates and years: 2025年, 8月, 1日, 151号.
         if unit.is_empty()
             && rest.starts_with(['年', '月', '日', '号', '时', '期', '级', '类', '岁'])
@@ -278,6 +295,10 @@ pub fn extract_targets(f: &Folded, skip: &[std::ops::Range<usize>]) -> Vec<Targe
             comparator = pc.clone();
         }
         if unit.is_empty() && !framed {
+            continue;
+        }
+        // `102项重大工程`, `80万吨乙烯项目`: a programme's name, not a commitment.
+        if !framed && names_a_programme(before, unit, rest) {
             continue;
         }
         if !arabic && !framed && max.is_none() {
@@ -477,6 +498,31 @@ fn metric_after(rest: &str) -> Option<String> {
         return None;
     }
     metric_of(phrase)
+}
+
+/// `“十四五”计划102项重大工程` (a count quoted from a plan's name) and
+/// `80万吨乙烯项目` (a capacity naming a project) are not commitments.
+fn names_a_programme(before: &str, unit: &str, rest: &str) -> bool {
+    let b = before.trim_end();
+    if b.ends_with(['”', '》']) || ["计划", "规划", "纲要"].iter().any(|w| b.ends_with(w))
+    {
+        return true;
+    }
+    let end = rest
+        .find(['、', ',', '，', '。', ';', '；', '(', '\n', '和', '及'])
+        .unwrap_or(rest.len());
+    let phrase = &rest[..end];
+    let physical = ["吨", "千瓦", "兆瓦", "平方米", "亩", "公里", "米", "公顷"]
+        .iter()
+        .any(|u| unit.ends_with(u));
+    physical && ["工程", "项目", "基地"].iter().any(|w| phrase.ends_with(w))
+}
+
+fn in_parens(text: &str, at: usize) -> bool {
+    let before = &text[..at];
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let b = &before[line_start..];
+    b.matches('(').count() > b.matches(')').count()
 }
 
 fn in_quote_or_title(text: &str, at: usize) -> bool {

@@ -156,7 +156,9 @@ fn should_join(prev: &str, next: &str, in_body: bool) -> bool {
     if DATE_LINE.is_match(&fnx) || fnx.starts_with("(此件") {
         return false;
     }
-    if has_unclosed_bracket(&fp) {
+    // A bracket left open is closed on the next line (else it is page chrome
+    // like a cut-off `《标题` and the lines stay apart).
+    if has_unclosed_bracket(&fp) && fnx.contains([')', '》']) {
         return true;
     }
     if !in_body {

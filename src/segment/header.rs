@@ -139,13 +139,18 @@ pub fn parse_header(header: &[String], trailer: &[String]) -> Meta {
     if let Some(t) = title_idx {
         let mut title = header[t].trim().to_string();
         let mut end = t + 1;
-        // A title split over two lines: the first part lacks a title ending.
-        if !TITLE_END.is_match(&folded[t])
+        // A title split over lines: join until a line ends like a title (at most 3 more).
+        let mut joined = folded[t].clone();
+        while !TITLE_END.is_match(&joined)
             && end < n
-            && TITLE_END.is_match(&folded[end])
+            && end < t + 4
             && !folded[end].ends_with(':')
+            && !folded[end].ends_with('。')
+            && !DOC_NUMBER.is_match(&folded[end])
+            && (end..n.min(t + 4)).any(|k| TITLE_END.is_match(&folded[k]))
         {
             title.push_str(header[end].trim());
+            joined.push_str(&folded[end]);
             end += 1;
         }
         meta.title = Some(title);
@@ -239,6 +244,59 @@ pub fn parse_header(header: &[String], trailer: &[String]) -> Meta {
     meta
 }
 
+static SIGN_TAIL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"。(\p{Han}{2,30}?)([0-9〇○零一二三四五六七八九]{4}年[0-9一二三四五六七八九十]{1,3}月[0-9一二三四五六七八九十]{1,3}日)(\(此件[^)]*\))?$").unwrap()
+});
+
+/// Split header lines that a crawler glued together: a title with the
+/// document number after it, recipients with the letter's body, the body
+/// with the signature, date and note.
+fn unglue(header: &[String]) -> Vec<String> {
+    let mut out = Vec::new();
+    for line in header {
+        let f = crate::repair::Folded::new(line);
+        let mut cuts: Vec<usize> = Vec::new();
+        if let Some(m) = DOC_NUMBER.find(&f.folded)
+            && let Some(d) = parse_doc_number(line)
+        {
+            let start = f.folded[..m.end()]
+                .rfind(&d.agency_code)
+                .unwrap_or(m.start());
+            cuts.push(start);
+            cuts.push(m.end());
+        }
+        if let Some(p) = f.folded.find(':')
+            && f.folded.starts_with('各')
+            && p + 1 < f.folded.len()
+            && f.folded[..p].chars().count() <= 150
+        {
+            cuts.push(p + 1);
+        }
+        if let Some(c) = SIGN_TAIL.captures(&f.folded) {
+            let org = c.get(1).expect("org");
+            if ORG.is_match(org.as_str()) {
+                cuts.push(org.start());
+            }
+            cuts.push(c.get(2).expect("date").start());
+            if let Some(n) = c.get(3) {
+                cuts.push(n.start());
+            }
+        }
+        cuts.retain(|&c| c > 0 && c < f.folded.len());
+        cuts.sort_unstable();
+        cuts.dedup();
+        let mut start = 0;
+        for c in cuts.into_iter().chain(std::iter::once(f.folded.len())) {
+            let piece = f.orig_slice(start..c).trim();
+            if !piece.is_empty() {
+                out.push(piece.to_string());
+            }
+            start = c;
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -305,57 +363,4 @@ mod tests {
             Some("为做好就业工作，提出以下意见。")
         );
     }
-}
-
-static SIGN_TAIL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"。(\p{Han}{2,30}?)([0-9〇○零一二三四五六七八九]{4}年[0-9一二三四五六七八九十]{1,3}月[0-9一二三四五六七八九十]{1,3}日)(\(此件[^)]*\))?$").unwrap()
-});
-
-/// Split header lines that a crawler glued together: a title with the
-/// document number after it, recipients with the letter's body, the body
-/// with the signature, date and note.
-fn unglue(header: &[String]) -> Vec<String> {
-    let mut out = Vec::new();
-    for line in header {
-        let f = crate::repair::Folded::new(line);
-        let mut cuts: Vec<usize> = Vec::new();
-        if let Some(m) = DOC_NUMBER.find(&f.folded)
-            && let Some(d) = parse_doc_number(line)
-        {
-            let start = f.folded[..m.end()]
-                .rfind(&d.agency_code)
-                .unwrap_or(m.start());
-            cuts.push(start);
-            cuts.push(m.end());
-        }
-        if let Some(p) = f.folded.find(':')
-            && f.folded.starts_with('各')
-            && p + 1 < f.folded.len()
-            && f.folded[..p].chars().count() <= 150
-        {
-            cuts.push(p + 1);
-        }
-        if let Some(c) = SIGN_TAIL.captures(&f.folded) {
-            let org = c.get(1).expect("org");
-            if ORG.is_match(org.as_str()) {
-                cuts.push(org.start());
-            }
-            cuts.push(c.get(2).expect("date").start());
-            if let Some(n) = c.get(3) {
-                cuts.push(n.start());
-            }
-        }
-        cuts.retain(|&c| c > 0 && c < f.folded.len());
-        cuts.sort_unstable();
-        cuts.dedup();
-        let mut start = 0;
-        for c in cuts.into_iter().chain(std::iter::once(f.folded.len())) {
-            let piece = f.orig_slice(start..c).trim();
-            if !piece.is_empty() {
-                out.push(piece.to_string());
-            }
-            start = c;
-        }
-    }
-    out
 }

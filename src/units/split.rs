@@ -60,6 +60,12 @@ fn is_admin(s: &str) -> bool {
     ADMIN_LEVELS.contains(&s)
 }
 
+fn starts_with_admin(s: &str) -> bool {
+    ADMIN_LEVELS
+        .iter()
+        .any(|a| s.starts_with(a) && s.len() > a.len())
+}
+
 /// Split a folded unit list into folded byte ranges of units (relative to `list`).
 pub fn split_units(list: &str) -> Vec<Range<usize>> {
     let frags = fragments(list);
@@ -68,12 +74,18 @@ pub fn split_units(list: &str) -> Vec<Range<usize>> {
     for r in frags {
         let s = &list[r.clone()];
         if let Some(g) = group.as_mut() {
-            // Inside `各市、州、…`: absorb admin words; the first non-admin closes the group.
-            g.end = r.end;
-            if !is_admin(s) {
-                out.push(group.take().expect("group"));
+            // Inside `各市、州、…`: absorb admin words; a fragment that starts
+            // with one (`县市场监管局`) closes the group; anything else ends it.
+            if is_admin(s) {
+                g.end = r.end;
+                continue;
             }
-            continue;
+            if starts_with_admin(s) {
+                g.end = r.end;
+                out.push(group.take().expect("group"));
+                continue;
+            }
+            out.push(group.take().expect("group"));
         }
         if let Some(rest) = s.strip_prefix('各')
             && is_admin(rest)
@@ -141,6 +153,11 @@ fn fragments(list: &str) -> Vec<Range<usize>> {
                     out.push(start..i);
                     start = i + c.len_utf8();
                 }
+            }
+            '会' if depth == 0 && list[i..].starts_with("会同") && i > start => {
+                // `国家发展改革委会同有关部门`: two units.
+                out.push(start..i);
+                start = i + "会同".len();
             }
             '及' | '和' | '与' if depth == 0 => {
                 let before = &list[start..i];
