@@ -83,7 +83,9 @@ pub struct Group {
 /// The text of an item without its trailing unit clause (`（牵头单位：…）`),
 /// which is compared unit by unit instead.
 pub fn body_text(item: &Item) -> &str {
-    let t = item.text.trim_end_matches(|c: char| c.is_whitespace() || c == '。');
+    let t = item
+        .text
+        .trim_end_matches(|c: char| c.is_whitespace() || c == '。');
     if !(t.ends_with('）') || t.ends_with(')')) {
         return &item.text;
     }
@@ -313,7 +315,12 @@ pub fn align(old: &[Prepared], new: &[Prepared]) -> Vec<Group> {
             let best = whole_side
                 .iter()
                 .enumerate()
-                .map(|(w, whole)| (overlap(&part.body, &whole.body) as f64 / part.body.len() as f64, w))
+                .map(|(w, whole)| {
+                    (
+                        overlap(&part.body, &whole.body) as f64 / part.body.len() as f64,
+                        w,
+                    )
+                })
                 .max_by(|x, y| x.0.total_cmp(&y.0));
             if let Some((c, w)) = best
                 && c >= PART_CONTAINMENT
@@ -331,10 +338,8 @@ pub fn align(old: &[Prepared], new: &[Prepared]) -> Vec<Group> {
                 let bs: Vec<&[u64]> = ps.iter().map(|&p| part_side[p].body.as_slice()).collect();
                 overlap(whole, &union(&bs)) as f64 / whole.len().max(1) as f64
             };
-            let mut parts: Vec<usize> = cands
-                .into_iter()
-                .filter(|&p| cover(&[p]) >= 0.15)
-                .collect();
+            let mut parts: Vec<usize> =
+                cands.into_iter().filter(|&p| cover(&[p]) >= 0.15).collect();
             let partner = partner(w);
             if let Some(p) = partner {
                 if cover(&[p]) >= 0.85 {
@@ -350,12 +355,7 @@ pub fn align(old: &[Prepared], new: &[Prepared]) -> Vec<Group> {
         }
         out
     };
-    let splits = wholes(
-        &|j| n2o[j].is_none(),
-        new,
-        old,
-        &|i| o2n[i].map(|m| m.0),
-    );
+    let splits = wholes(&|j| n2o[j].is_none(), new, old, &|i| o2n[i].map(|m| m.0));
     for (w, parts, c) in splits {
         if let Some((j, _)) = o2n[w].take() {
             n2o[j] = None;
@@ -371,12 +371,9 @@ pub fn align(old: &[Prepared], new: &[Prepared]) -> Vec<Group> {
             score: c,
         });
     }
-    let merges = wholes(
-        &|i| o2n[i].is_none() && !in_group_old[i],
-        old,
-        new,
-        &|j| n2o[j].filter(|_| !in_group_new[j]),
-    );
+    let merges = wholes(&|i| o2n[i].is_none() && !in_group_old[i], old, new, &|j| {
+        n2o[j].filter(|_| !in_group_new[j])
+    });
     for (w, parts, c) in merges {
         if in_group_new[w] {
             continue;
@@ -469,8 +466,10 @@ pub fn align(old: &[Prepared], new: &[Prepared]) -> Vec<Group> {
             old_pos[i] = g.new.first().copied();
         }
     }
-    let mut keyed: Vec<((usize, usize, usize), Group)> =
-        groups.into_iter().map(|g| ((g.new[0] + 1, 0, 0), g)).collect();
+    let mut keyed: Vec<((usize, usize, usize), Group)> = groups
+        .into_iter()
+        .map(|g| ((g.new[0] + 1, 0, 0), g))
+        .collect();
     for (i, used) in in_group_old.iter().enumerate() {
         if !used {
             let anchor = (0..i).rev().find_map(|x| old_pos[x]).map_or(0, |a| a + 1);
@@ -556,7 +555,11 @@ mod tests {
         ];
         let new = vec![
             item(&["一"], "主要任务", &[]),
-            item(&["一", "1"], "建立消费者集体诉讼制度，推进消费维权。", &["C"]),
+            item(
+                &["一", "1"],
+                "建立消费者集体诉讼制度，推进消费维权。",
+                &["C"],
+            ),
             item(&["一", "2"], "深化市场准入改革，推进证照分离。", &["A"]),
             item(&["一", "3"], "完善市场退出机制，优化注销制度。", &["B"]),
         ];
@@ -601,8 +604,16 @@ mod tests {
             &["A"],
         )];
         let new = vec![
-            item(&["1"], "深入开展网络市场监管专项行动，加强网络交易跨区域执法协作。", &["A"]),
-            item(&["2"], "建立线上监测、线下实证的直销传销监管体系，深入开展无传销城市创建活动。", &["A"]),
+            item(
+                &["1"],
+                "深入开展网络市场监管专项行动，加强网络交易跨区域执法协作。",
+                &["A"],
+            ),
+            item(
+                &["2"],
+                "建立线上监测、线下实证的直销传销监管体系，深入开展无传销城市创建活动。",
+                &["A"],
+            ),
         ];
         let g = align(&prepare(&old), &prepare(&new));
         assert_eq!(g.len(), 1, "{g:?}");

@@ -281,7 +281,11 @@ fn paths(items: &[Item], idx: &[usize]) -> Vec<String> {
 }
 
 fn joined(v: &[String]) -> Option<String> {
-    if v.is_empty() { None } else { Some(v.join(" + ")) }
+    if v.is_empty() {
+        None
+    } else {
+        Some(v.join(" + "))
+    }
 }
 
 fn all_units(it: &Item) -> Vec<String> {
@@ -378,7 +382,11 @@ pub fn diff(old: &Notice, new: &Notice) -> Diff {
                 let ot: Vec<&str> = olds.iter().map(|it| body_text(it)).collect();
                 let nt: Vec<&str> = news.iter().map(|it| body_text(it)).collect();
                 c.redline = redline::redline(&ot.join("\n"), &nt.join("\n"));
-                let mut units: Vec<String> = olds.iter().chain(&news).flat_map(|it| all_units(it)).collect();
+                let mut units: Vec<String> = olds
+                    .iter()
+                    .chain(&news)
+                    .flat_map(|it| all_units(it))
+                    .collect();
                 dedup(&mut units);
                 c.units = units;
                 changes.push(c);
@@ -464,7 +472,8 @@ fn merged_item(items: &[&Item]) -> Item {
     let mut it = Item::default();
     for x in items {
         it.lead_units.extend(x.lead_units.iter().cloned());
-        it.responsible_units.extend(x.responsible_units.iter().cloned());
+        it.responsible_units
+            .extend(x.responsible_units.iter().cloned());
         it.targets.extend(x.targets.iter().cloned());
         it.text.push_str(&x.text);
     }
@@ -482,7 +491,11 @@ fn meta_changes(old: &Notice, new: &Notice, out: &mut Vec<Change>) {
         ),
         ("issuer", a.issuer.clone(), b.issuer.clone()),
         ("date", a.date.clone(), b.date.clone()),
-        ("attachment_title", a.attachment_title.clone(), b.attachment_title.clone()),
+        (
+            "attachment_title",
+            a.attachment_title.clone(),
+            b.attachment_title.clone(),
+        ),
         ("preamble", a.preamble.clone(), b.preamble.clone()),
     ];
     for (name, x, y) in fields {
@@ -505,8 +518,16 @@ fn meta_changes(old: &Notice, new: &Notice, out: &mut Vec<Change>) {
 }
 
 /// Apply the truncation rule (module docs) to the last items.
-fn truncation(old: &Notice, new: &Notice, groups: &[Group], notes: &mut Vec<String>) -> Option<Cut> {
-    let (i, j) = (old.items.len().checked_sub(1)?, new.items.len().checked_sub(1)?);
+fn truncation(
+    old: &Notice,
+    new: &Notice,
+    groups: &[Group],
+    notes: &mut Vec<String>,
+) -> Option<Cut> {
+    let (i, j) = (
+        old.items.len().checked_sub(1)?,
+        new.items.len().checked_sub(1)?,
+    );
     groups
         .iter()
         .find(|g| g.old == [i] && g.new == [j] && g.relation != Relation::Split)?;
@@ -619,9 +640,20 @@ fn canon(us: &[Unit]) -> Vec<String> {
     v
 }
 
-fn compare_units(o: &Item, n: &Item, op: &Option<String>, np: &Option<String>, out: &mut Vec<Change>) {
+fn compare_units(
+    o: &Item,
+    n: &Item,
+    op: &Option<String>,
+    np: &Option<String>,
+    out: &mut Vec<Change>,
+) {
     let roles = [
-        (canon(&o.lead_units), canon(&n.lead_units), ChangeKind::LeadAdded, ChangeKind::LeadRemoved),
+        (
+            canon(&o.lead_units),
+            canon(&n.lead_units),
+            ChangeKind::LeadAdded,
+            ChangeKind::LeadRemoved,
+        ),
         (
             canon(&o.responsible_units),
             canon(&n.responsible_units),
@@ -658,7 +690,9 @@ fn target_spans(it: &Item) -> Vec<Option<(usize, usize)>> {
             }
             let found = (from..=text.len() - raw.len())
                 .find(|&k| text[k..k + raw.len()] == raw[..])
-                .or_else(|| (0..=text.len() - raw.len()).find(|&k| text[k..k + raw.len()] == raw[..]))?;
+                .or_else(|| {
+                    (0..=text.len() - raw.len()).find(|&k| text[k..k + raw.len()] == raw[..])
+                })?;
             from = found + raw.len();
             Some((found, found + raw.len()))
         })
@@ -730,7 +764,13 @@ fn compare_targets(
                 continue;
             }
             let mut s = 0;
-            s += if metric_same { 8 } else if metric_close { 4 } else { 0 };
+            s += if metric_same {
+                8
+            } else if metric_close {
+                4
+            } else {
+                0
+            };
             s += if unit_same { 4 } else { 0 };
             s += if ta.value == tb.value { 2 } else { 0 };
             s += if x == y { 1 } else { 0 };
@@ -754,7 +794,8 @@ fn compare_targets(
         let (ta, tb) = (&o.targets[a], &n.targets[b]);
         let cmp = ta.comparator != tb.comparator || ta.cumulative != tb.cumulative;
         let period = ta.period != tb.period;
-        let deadline = ta.deadline.as_deref().map(normalize) != tb.deadline.as_deref().map(normalize);
+        let deadline =
+            ta.deadline.as_deref().map(normalize) != tb.deadline.as_deref().map(normalize);
         let same = ta.value == tb.value
             && ta.max == tb.max
             && normalize(&ta.unit) == normalize(&tb.unit)
@@ -817,7 +858,11 @@ fn impact(changes: &[Change], old: &Notice, new: &Notice, groups: &[Group]) -> V
     for c in changes {
         let ni = find(&new.items, &c.new_path).map(|j| &new.items[j]);
         let oi = find(&old.items, &c.old_path).map(|i| &old.items[i]);
-        let path = c.new_path.clone().or(c.old_path.clone()).unwrap_or_default();
+        let path = c
+            .new_path
+            .clone()
+            .or(c.old_path.clone())
+            .unwrap_or_default();
         let mk = |role: &str, detail: String| ImpactEntry {
             path: path.clone(),
             heading: c.heading.clone(),
@@ -842,14 +887,22 @@ fn impact(changes: &[Change], old: &Notice, new: &Notice, groups: &[Group]) -> V
                 }
             }
             ChangeKind::LeadAdded | ChangeKind::ResponsibleAdded => {
-                let role = if c.kind == ChangeKind::LeadAdded { "lead" } else { "responsible" };
+                let role = if c.kind == ChangeKind::LeadAdded {
+                    "lead"
+                } else {
+                    "responsible"
+                };
                 for u in &c.units {
                     let e = mk(role, format!("added as {role}"));
                     entry(&mut map, u).gained.push(e);
                 }
             }
             ChangeKind::LeadRemoved | ChangeKind::ResponsibleRemoved => {
-                let role = if c.kind == ChangeKind::LeadRemoved { "lead" } else { "responsible" };
+                let role = if c.kind == ChangeKind::LeadRemoved {
+                    "lead"
+                } else {
+                    "responsible"
+                };
                 for u in &c.units {
                     let e = mk(role, format!("removed as {role}"));
                     entry(&mut map, u).lost.push(e);
@@ -909,11 +962,29 @@ mod tests {
             .replace("牵头单位：省局计量处", "牵头单位：省局信用处");
         let d = diff(&parse(OLD), &parse(&new));
         let s: Vec<String> = d.changes.iter().map(|c| c.summary()).collect();
-        assert!(s.contains(&"target 一/1: 850万户 → 900万户".to_string()), "{s:#?}");
-        assert!(s.iter().any(|x| x.starts_with("text 一/1: ") && x.contains("[-850-]{+900+}万户")), "{s:#?}");
-        assert!(s.iter().any(|x| x.starts_with("lead_added 一/2: +") && x.contains("信用处")), "{s:#?}");
-        assert!(s.iter().any(|x| x.starts_with("lead_removed 一/2: −") && x.contains("计量处")), "{s:#?}");
-        assert!(!s.iter().any(|x| x.starts_with("text 一/2")), "unit clause is not text: {s:#?}");
+        assert!(
+            s.contains(&"target 一/1: 850万户 → 900万户".to_string()),
+            "{s:#?}"
+        );
+        assert!(
+            s.iter()
+                .any(|x| x.starts_with("text 一/1: ") && x.contains("[-850-]{+900+}万户")),
+            "{s:#?}"
+        );
+        assert!(
+            s.iter()
+                .any(|x| x.starts_with("lead_added 一/2: +") && x.contains("信用处")),
+            "{s:#?}"
+        );
+        assert!(
+            s.iter()
+                .any(|x| x.starts_with("lead_removed 一/2: −") && x.contains("计量处")),
+            "{s:#?}"
+        );
+        assert!(
+            !s.iter().any(|x| x.starts_with("text 一/2")),
+            "unit clause is not text: {s:#?}"
+        );
         let u: Vec<&str> = d.impact.iter().map(|u| u.unit.as_str()).collect();
         assert!(u.iter().any(|u| u.contains("信用处")), "{u:?}");
     }
@@ -921,7 +992,8 @@ mod tests {
     #[test]
     fn truncated_tail_is_a_note() {
         let long = "一、主要目标\n1.城镇新增就业900万人以上,城镇调查失业率6%左右,居民消费价格涨幅3.5%左右;进出口促稳提质\n";
-        let short = "一、主要目标\n1.城镇新增就业900万人以上,城镇调查失业率6%左右,居民消费价格涨幅3.5%\n";
+        let short =
+            "一、主要目标\n1.城镇新增就业900万人以上,城镇调查失业率6%左右,居民消费价格涨幅3.5%\n";
         let d = diff(&parse(long), &parse(short));
         assert!(d.is_empty(), "{:#?}", d.changes);
         assert_eq!(d.notes.len(), 1, "{:?}", d.notes);

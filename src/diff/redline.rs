@@ -216,14 +216,20 @@ mod tests {
             "全省市场主体数量达到850万户。",
             "全省市场主体数量达到900万户。",
         );
-        assert_eq!(render_inline(&segs), "全省市场主体数量达到[-850-]{+900+}万户。");
+        assert_eq!(
+            render_inline(&segs),
+            "全省市场主体数量达到[-850-]{+900+}万户。"
+        );
         let segs = redline("合格率达到98.5%以上", "合格率达到99.5%以上");
         assert_eq!(render_inline(&segs), "合格率达到[-98.5%-]{+99.5%+}以上");
     }
 
     #[test]
     fn width_and_script_do_not_count() {
-        let segs = redline("牽頭單位：省局注冊處（１２家）", "牵头单位:省局注册处(12家)");
+        let segs = redline(
+            "牽頭單位：省局注冊處（１２家）",
+            "牵头单位:省局注册处(12家)",
+        );
         assert!(!has_changes(&segs), "{segs:?}");
         assert_eq!(normalize("达到 ８５０ 万户，"), "达到850万户");
         assert_eq!(normalize("5．5%"), "5.5%");

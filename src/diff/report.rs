@@ -121,7 +121,11 @@ pub fn to_text(d: &Diff, color: bool) -> String {
         }
     }
 
-    let meta: Vec<&Change> = d.changes.iter().filter(|c| c.kind == ChangeKind::Meta).collect();
+    let meta: Vec<&Change> = d
+        .changes
+        .iter()
+        .filter(|c| c.kind == ChangeKind::Meta)
+        .collect();
     if !meta.is_empty() {
         out.push_str(&format!("\n{}\n", st.bold("Header")));
         for c in meta {
@@ -158,7 +162,11 @@ pub fn to_text(d: &Diff, color: bool) -> String {
                 }
                 continue;
             }
-            out.push_str(&format!("      {:<20} {}\n", c.kind.as_str(), change_body(c, st)));
+            out.push_str(&format!(
+                "      {:<20} {}\n",
+                c.kind.as_str(),
+                change_body(c, st)
+            ));
         }
     }
     if !d.notes.is_empty() {
@@ -210,7 +218,11 @@ pub fn to_json(d: &Diff) -> String {
 
 /// CSV, one row per change, the impact summary first (kind `impact`).
 pub fn to_csv(d: &Diff, bom: bool) -> std::io::Result<Vec<u8>> {
-    let buf = if bom { b"\xEF\xBB\xBF".to_vec() } else { Vec::new() };
+    let buf = if bom {
+        b"\xEF\xBB\xBF".to_vec()
+    } else {
+        Vec::new()
+    };
     let mut w = csv::WriterBuilder::new().from_writer(buf);
     w.write_record([
         "kind", "old_path", "new_path", "heading", "field", "old", "new", "redline", "units",
@@ -363,7 +375,11 @@ pub fn to_html(d: &Diff) -> String {
     if d.is_empty() {
         h.push_str("<p>No changes.</p>\n");
     }
-    let meta: Vec<&Change> = d.changes.iter().filter(|c| c.kind == ChangeKind::Meta).collect();
+    let meta: Vec<&Change> = d
+        .changes
+        .iter()
+        .filter(|c| c.kind == ChangeKind::Meta)
+        .collect();
     if !meta.is_empty() {
         h.push_str("<div class=\"item\"><h3>Header</h3><ul>");
         for c in meta {
@@ -427,7 +443,9 @@ pub fn to_html(d: &Diff) -> String {
                         .map(|f| format!("[{}] ", esc(f)))
                         .unwrap_or_default();
                     let v = match (&c.old, &c.new) {
-                        (Some(a), Some(b)) => format!("<del>{}</del> → <ins>{}</ins>", esc(a), esc(b)),
+                        (Some(a), Some(b)) => {
+                            format!("<del>{}</del> → <ins>{}</ins>", esc(a), esc(b))
+                        }
                         (Some(a), None) => format!("<del>−{}</del>", esc(a)),
                         (None, Some(b)) => format!("<ins>+{}</ins>", esc(b)),
                         _ => String::new(),
