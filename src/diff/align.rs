@@ -96,9 +96,9 @@ pub fn body_text(item: &Item) -> &str {
             '（' | '(' => {
                 depth -= 1;
                 if depth == 0 {
-                    let inner = &t[i..];
+                    let inner = crate::repair::fold(&t[i..]);
                     const WORDS: [&str; 7] =
-                        ["单位", "负责", "牵头", "配合", "参与", "协办", "責任"];
+                        ["单位", "负责", "牵头", "配合", "参与", "协办", "责任"];
                     if WORDS.iter().any(|w| inner.contains(w)) {
                         return t[..i].trim_end();
                     }
@@ -542,6 +542,8 @@ mod tests {
     fn unit_clause_is_not_body() {
         let it = item(&["1"], "推进改革。（牵头单位：省局注册处）", &[]);
         assert_eq!(body_text(&it), "推进改革。");
+        let it = item(&["1"], "推进改革。（牽頭單位：省局注冊處）", &[]);
+        assert_eq!(body_text(&it), "推进改革。");
         let it = item(&["1"], "建设中心（研究中心）", &[]);
         assert_eq!(body_text(&it), "建设中心（研究中心）");
     }
@@ -574,6 +576,20 @@ mod tests {
                 Relation::Shifted
             ]
         );
+    }
+
+    #[test]
+    fn a_changed_number_with_no_cause_is_a_renumbering() {
+        let old = vec![
+            item(&["1"], "深化市场准入改革，推进证照分离。", &["A"]),
+            item(&["2"], "完善市场退出机制，优化注销制度。", &["B"]),
+        ];
+        let new = vec![
+            item(&["1"], "深化市场准入改革，推进证照分离。", &["A"]),
+            item(&["3"], "完善市场退出机制，优化注销制度。", &["B"]),
+        ];
+        let g = align(&prepare(&old), &prepare(&new));
+        assert_eq!(g[1].relation, Relation::Renumbered);
     }
 
     #[test]
