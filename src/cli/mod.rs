@@ -5,6 +5,7 @@
 mod diff;
 mod parse;
 mod tasks;
+mod units;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -25,6 +26,8 @@ enum Command {
     Tasks(tasks::Args),
     /// Compare two revisions of a notice: aligned items, field changes, per-unit impact.
     Diff(diff::Args),
+    /// Report every unit across notices: canonical form, kind, counts, aliases, unknown ones.
+    Units(units::Args),
 }
 
 /// Entry point used by `main.rs`.
@@ -41,6 +44,7 @@ pub fn main() -> ExitCode {
         Command::Parse(a) => parse::run(a),
         Command::Tasks(a) => tasks::run(a),
         Command::Diff(a) => diff::run(a),
+        Command::Units(a) => units::run(a),
     };
     match result {
         Ok(code) => code,

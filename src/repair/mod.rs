@@ -42,6 +42,50 @@ fn is_blank(c: char) -> bool {
 static PINYIN_GLOSS: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(\p{Han})\(([a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,7})\)").unwrap());
 
+static SPLICED_HEADER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:人民政府|办公厅|办公室|委员会|局|厅)文件\s*\p{Han}{1,8}\s*[〔\[(（]\s*\d{4}\s*[〕\])）]\s*\d{1,5}\s*号").unwrap()
+});
+
+/// Remove running page headers (`许昌市人民政府文件许政〔2020〕21号`) that PDF
+/// extraction spliced into the middle of a sentence. The organ's name starts
+/// at the place name (jieba POS `ns`) before its suffix; a header on a line
+/// of its own is kept (it is the document's real header).
+fn remove_spliced_headers(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for m in SPLICED_HEADER.find_iter(text) {
+        let before = &text[last..m.start()];
+        let window_start = before
+            .char_indices()
+            .rev()
+            .take(10)
+            .last()
+            .map_or(m.start(), |(i, _)| last + i);
+        let window = &text[window_start..m.start()];
+        if window.contains('\n') || window.is_empty() {
+            continue;
+        }
+        let tags = crate::extract::lexicon::jieba().tag(window, false);
+        let mut start = None;
+        for t in tags.iter().rev() {
+            if t.tag == "ns" {
+                start = Some(window_start + t.byte_start);
+            } else {
+                break;
+            }
+        }
+        let Some(start) = start else { continue };
+        // Only when something precedes on the same line (spliced, not a header line).
+        if start == 0 || text[..start].ends_with('\n') {
+            continue;
+        }
+        out.push_str(&text[last..start]);
+        last = m.end();
+    }
+    out.push_str(&text[last..]);
+    out
+}
+
 /// Remove conversion artefacts (see the module docs).
 pub fn remove_artifacts(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -64,6 +108,11 @@ pub fn remove_artifacts(text: &str) -> String {
             }
         }
         out.push(c);
+    }
+    // A running page header spliced into a sentence by PDF extraction:
+    // `重许昌市人民政府文件许政〔2020〕21号大工作`.
+    if out.contains("文件") {
+        out = remove_spliced_headers(&out);
     }
     if out.contains('(') {
         // Only tone-marked glosses are removed: plain ASCII words in brackets stay.
@@ -255,5 +304,15 @@ mod tests {
             "加强管理。\n二、推进"
         );
         assert_eq!(remove_artifacts("见附件(PDF)"), "见附件(PDF)");
+        assert_eq!(
+            remove_artifacts(
+                "对有明确时间节点的重许昌市人民政府文件许政〔2020〕21号大工作实行专项督查"
+            ),
+            "对有明确时间节点的重大工作实行专项督查"
+        );
+        assert_eq!(
+            remove_artifacts("许昌市人民政府文件\n许政〔2020〕20号"),
+            "许昌市人民政府文件\n许政〔2020〕20号"
+        );
     }
 }

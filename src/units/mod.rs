@@ -4,6 +4,7 @@
 //! from the alias tables, and a kind.
 
 pub mod alias;
+pub mod report;
 pub mod split;
 
 use crate::model::{Unit, UnitKind};
