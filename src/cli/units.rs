@@ -120,7 +120,7 @@ fn csv_bytes(rows: &[UnitSummary], bom: bool) -> Result<Vec<u8>> {
             &u.aliases.join("；"),
         ])?;
     }
-    Ok(w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?)
+    w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))
 }
 
 fn width(s: &str) -> usize {
