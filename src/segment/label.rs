@@ -154,8 +154,16 @@ pub fn parse_label(s: &str) -> Option<Label> {
         let sep = rest.chars().next()?;
         if matches!(sep, '.' | '、') {
             let after = skip_spaces(s, digits_end + sep.len_utf8());
-            // `1.5倍` / `2.` followed by a digit is a number, not a label.
-            if s[after..].starts_with(|c: char| c.is_ascii_digit()) || after == s.len() {
+            // `1.5倍` / `2.` followed by a digit is a number, not a label —
+            // unless a year follows (`3．2020年底前…`).
+            let rest = &s[after..];
+            let year_follows = rest
+                .as_bytes()
+                .get(..4)
+                .is_some_and(|b| b.iter().all(u8::is_ascii_digit))
+                && rest[4..].starts_with('年');
+            if (rest.starts_with(|c: char| c.is_ascii_digit()) && !year_follows) || after == s.len()
+            {
                 return None;
             }
             let n: u32 = s[..digits_end].parse().ok()?;
@@ -213,6 +221,8 @@ mod tests {
     #[test]
     fn numbers_and_years_are_not_labels() {
         assert_eq!(lab("1.5倍"), None);
+        assert_eq!(lab("3．2020年底前开展"), Some((3, 3, "3".into())));
+        assert_eq!(lab("2.及时总结"), Some((3, 2, "2".into())));
         assert_eq!(lab("2022年8月1日"), None);
         assert_eq!(lab("(2020)年"), None);
         assert_eq!(lab("一是加强"), None);

@@ -154,7 +154,7 @@ fn split_line<'a>(line: &'a str, stack: &Stack, started: bool) -> Vec<(&'a str, 
     let f = crate::repair::Folded::new(line);
     let folded = &f.folded;
     let mut pieces = Vec::new();
-    let first = parse_label(folded);
+    let first = parse_label(folded).or_else(|| damaged_label(folded, stack));
     let mut sim = stack.clone();
     let mut cuts: Vec<(usize, Option<Label>)> = vec![(0, first.clone())];
     if let Some(l) = &first {
@@ -189,6 +189,28 @@ fn split_line<'a>(line: &'a str, stack: &Stack, started: bool) -> Vec<(&'a str, 
         }
     }
     pieces
+}
+
+/// A label destroyed by a wrong decoding (`?。ǘ┩七M…` for `（二）推進…`): a
+/// line starting with `?` or U+FFFD inside the items continues the numbering
+/// at the level of the item before it. The junk up to the mangled closing
+/// bracket (a box-drawing character) is the label.
+fn damaged_label(folded: &str, stack: &Stack) -> Option<Label> {
+    if !(folded.starts_with("?。") || folded.starts_with('\u{FFFD}')) {
+        return None;
+    }
+    let &(level, number, _) = stack.0.last()?;
+    let head: Vec<(usize, char)> = folded.char_indices().take(7).collect();
+    let len = head
+        .iter()
+        .find(|(_, c)| ('\u{2500}'..='\u{257F}').contains(c))
+        .map(|(i, c)| i + c.len_utf8())
+        .unwrap_or_else(|| head.get(2).map_or(folded.len(), |(i, _)| *i));
+    Some(Label {
+        level,
+        number: number + 1,
+        len,
+    })
 }
 
 /// Whether a mid-line `一、` in a header line can start the body: the text
@@ -295,6 +317,13 @@ mod tests {
         assert_eq!(seg.header, vec!["标题"]);
         assert_eq!(seg.items[8].label, "1.");
         assert_eq!(seg.items[8].body, "戊。");
+    }
+
+    #[test]
+    fn mangled_labels_continue_the_numbering() {
+        let seg = segment("一、任务\n(一)甲。\n?。ǘ┩推進乙。\n");
+        assert_eq!(paths(&seg), vec!["一", "一/（一）", "一/（二）"]);
+        assert_eq!(seg.items[2].body, "推進乙。");
     }
 
     #[test]
