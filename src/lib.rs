@@ -64,6 +64,7 @@ pub fn parse_text(text: &str, opts: &Options) -> Notice {
     if let Some(b) = &meta.body {
         conv.scan_preamble(b);
     }
+    conv.scan_table_header(&seg.header);
     let mut items: Vec<Item> = seg
         .items
         .iter()

@@ -220,6 +220,65 @@ pub fn find_clauses(text: &str) -> Vec<Clause> {
     out
 }
 
+static ORG_END: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(局|委|政府|管委会|办|办公室|中心|院|所|部|厅|公司|集团|银行|单位|部门|机构|街道|处|科|队|站|会|署)(\([^()]*\))?$").unwrap()
+});
+
+static DEADLINE_CELL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^(\d{4}年(\d{1,2}月)?(底|末|中旬|上旬|下旬)?(前|以前)?|年内|长期|持续推进|长期坚持)$",
+    )
+    .unwrap()
+});
+
+/// Cells of a task table flattened one cell per line: lines after the first
+/// that consist only of unit names fill the unit columns in order; a line
+/// that is only a date is the deadline cell.
+pub fn table_cells(text: &str, columns: &[Slot]) -> Vec<Clause> {
+    let mut out = Vec::new();
+    let mut col = 0;
+    let mut offset = 0;
+    for (k, line) in text.split('\n').enumerate() {
+        let start = offset;
+        offset += line.len() + 1;
+        let r = trim_range(text, start..start + line.len());
+        let cell = &text[r.clone()];
+        if k == 0 || cell.is_empty() {
+            continue;
+        }
+        let slot = if DEADLINE_CELL.is_match(cell) {
+            Slot::Deadline
+        } else if col < columns.len() && is_unit_list(cell) {
+            col += 1;
+            columns[col - 1]
+        } else {
+            continue;
+        };
+        out.push(Clause {
+            span: r.clone(),
+            parts: vec![Part {
+                slot,
+                range: r,
+                unmarked: false,
+            }],
+            ..Default::default()
+        });
+    }
+    out
+}
+
+/// A cell holding nothing but unit names (`市经信局、市财政局等,各县、市、区政府`).
+fn is_unit_list(cell: &str) -> bool {
+    if cell.contains('。') || cell.chars().count() > 200 {
+        return false;
+    }
+    let units = crate::units::split::split_units(cell);
+    !units.is_empty()
+        && units
+            .iter()
+            .all(|r| ORG_END.is_match(&cell[r.clone()]) && cell[r.clone()].chars().count() <= 30)
+}
+
 /// Parse the inside of a candidate clause; `None` when it is not a unit clause.
 pub fn parse_clause(text: &str, inner: Range<usize>) -> Option<Clause> {
     let content = &text[inner.clone()];
@@ -456,6 +515,27 @@ mod tests {
         assert!(c.declares_first_lead && c.declares_same_below);
         assert_eq!(&f[c.parts[0].range.clone()], "人力资源社会保障部、财政部");
         assert!(c.parts[0].unmarked);
+    }
+
+    #[test]
+    fn flattened_table_cells() {
+        let f = fold("(一)加强财税支持\n市税务局等,各县、市、区政府,咸宁高新区管委会\n2020年12月");
+        let cl = table_cells(&f, &[Slot::Responsible]);
+        let got: Vec<(Slot, &str)> = cl
+            .iter()
+            .map(|c| (c.parts[0].slot, &f[c.parts[0].range.clone()]))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (
+                    Slot::Responsible,
+                    "市税务局等,各县、市、区政府,咸宁高新区管委会"
+                ),
+                (Slot::Deadline, "2020年12月")
+            ]
+        );
+        assert!(table_cells(&fold("甲\n加强财税支持。"), &[Slot::Responsible]).is_empty());
     }
 
     #[test]

@@ -19,9 +19,29 @@ pub const DUPLICATE_LABEL: &str = "duplicate-label";
 pub struct Conventions {
     /// `列第一位者为牵头单位，下同` seen: first unit of unmarked lists leads.
     pub first_listed_leads: bool,
+    /// Unit columns of a task table flattened into lines (one cell per line),
+    /// in column order, found from its header cells (`牵头单位`, `责任单位` …).
+    pub unit_columns: Vec<Slot>,
 }
 
 impl Conventions {
+    /// Pick up the header cells of a flattened table: lines that are exactly
+    /// a unit-column label (`责任单位`) or a deadline-column label (`完成时限`).
+    pub fn scan_table_header(&mut self, lines: &[String]) {
+        let mut cols = Vec::new();
+        for l in lines {
+            let f = crate::repair::fold(l.trim());
+            let slot = match f.as_str() {
+                "牵头单位" | "牵头部门" | "牵头责任单位" => Slot::Lead,
+                "责任单位" | "责任部门" | "配合单位" | "配合部门" | "参与单位" | "协办单位"
+                | "监考单位" => Slot::Responsible,
+                _ => continue,
+            };
+            cols.push(slot);
+        }
+        self.unit_columns = cols;
+    }
+
     /// Pick up a convention declared in free text (e.g. the preamble).
     pub fn scan_preamble(&mut self, text: &str) {
         let f = crate::repair::fold(text);
@@ -36,7 +56,10 @@ impl Conventions {
 /// Build an [`Item`] from a segmented item.
 pub fn build_item(raw: &RawItem, aliases: &Aliases, conv: &mut Conventions) -> Item {
     let f = Folded::new(&raw.body);
-    let clauses = clause::find_clauses(&f.folded);
+    let mut clauses = clause::find_clauses(&f.folded);
+    if clauses.is_empty() && !conv.unit_columns.is_empty() {
+        clauses = clause::table_cells(&f.folded, &conv.unit_columns);
+    }
     let mut item = Item {
         path: raw.path.clone(),
         level: raw.level,

@@ -121,6 +121,14 @@ pub fn parse_header(header: &[String], trailer: &[String]) -> Meta {
         }
     }
 
+    // Without a number, a first line that is an organ's name (`X文件`) is the issuer.
+    if num_idx.is_none()
+        && let Some(first) = folded.first()
+        && (ORG.is_match(first) || (first.ends_with("文件") && first.chars().count() <= 30))
+    {
+        meta.issuer = Some(header[0].trim().trim_end_matches("文件").to_string());
+    }
+
     // Title: first line after the number (or from the top) that reads like a title.
     let search_from = num_idx.map_or(0, |i| i + 1);
     let is_title = |i: usize| {
