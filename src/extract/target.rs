@@ -26,7 +26,7 @@ static UNITS: LazyLock<Vec<String>> = LazyLock::new(|| {
 });
 
 static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:[0-9]+(?:,[0-9]{3})*(?:\.[0-9]+)?|[零〇一二两三四五六七八九十百千万亿]+(?:点[零〇一二三四五六七八九]+)?)(?:\s*(?:-|~|到|至|—)\s*(?:[0-9]+(?:\.[0-9]+)?|[一二两三四五六七八九十百千]+))?")
+    Regex::new(r"(?:[0-9]+(?:,[0-9]{3})*(?:\.[0-9]+)?|[零〇一二两三四五六七八九十百千万亿]+(?:点[零〇一二三四五六七八九]+)?|半)(?:\s*(?:-|~|到|至|—)\s*(?:[0-9]+(?:\.[0-9]+)?|[一二两三四五六七八九十百千]+))?")
         .unwrap()
 });
 
@@ -63,6 +63,7 @@ const BEFORE: &[(&str, &str)] = &[
     ("压缩到", "<="),
     ("缩短至", "<="),
     ("缩短到", "<="),
+    ("减至", "<="),
     ("压减至", "<="),
     ("压减到", "<="),
     ("减少到", "<="),
@@ -132,6 +133,9 @@ pub fn parse_number(s: &str) -> Option<f64> {
 
 /// Value of a Chinese numeral such as `一千二百`, `三点五`, `两万`.
 pub fn chinese_value(s: &str) -> Option<f64> {
+    if s == "半" {
+        return Some(0.5);
+    }
     let (int_part, frac) = match s.split_once('点') {
         Some((a, b)) => (a, Some(b)),
         None => (s, None),
@@ -282,7 +286,7 @@ pub fn extract_targets(f: &Folded, skip: &[std::ops::Range<usize>]) -> Vec<Targe
             .iter()
             .find(|(w, _)| before.ends_with(w) || before.trim_end_matches(['约', ' ']).ends_with(w))
             .map(|(_, d)| d.to_string());
-        let framed = after_mod.is_some() || verb_cmp.is_some() || change.is_some();
+        let mut framed = after_mod.is_some() || verb_cmp.is_some() || change.is_some();
         // Enumerations: `分别达到65%和55%` — inherit the comparator of the previous number.
         if verb_cmp.is_none()
             && after_mod.is_none()
@@ -293,6 +297,7 @@ pub fn extract_targets(f: &Folded, skip: &[std::ops::Range<usize>]) -> Vec<Targe
             && !text[*pe..start].is_empty()
         {
             comparator = pc.clone();
+            framed = true;
         }
         if unit.is_empty() && !framed {
             continue;
@@ -650,5 +655,10 @@ mod tests {
         assert_eq!(chinese_value("十五"), Some(15.0));
         assert_eq!(chinese_value("两万"), Some(20000.0));
         assert_eq!(chinese_value("三点五"), Some(3.5));
+        assert_eq!(
+            targets("审批时间减至1个月、半个月"),
+            vec![t(1.0, "个月", "<="), t(0.5, "个月", "<=")]
+        );
+        assert!(targets("上半年完成").is_empty());
     }
 }

@@ -140,7 +140,7 @@ pub fn parse_header(header: &[String], trailer: &[String]) -> Meta {
             && Some(i) != num_idx
     };
     let title_idx = (search_from..n)
-        .take_while(|&i| !folded[i].ends_with(':'))
+        .take_while(|&i| !(folded[i].ends_with(':') && folded[i].contains('各')))
         .find(|&i| is_title(i))
         .or_else(|| (0..search_from).find(|&i| is_title(i)));
     let mut cursor = search_from;

@@ -162,10 +162,11 @@ fn fragments(list: &str) -> Vec<Range<usize>> {
             '及' | '和' | '与' if depth == 0 => {
                 let before = &list[start..i];
                 let after = &list[i + c.len_utf8()..];
+                let group_after = after.starts_with('各')
+                    || after.starts_with("相关")
+                    || after.starts_with("有关");
                 let split = (c == '及'
-                    && (before.ends_with('等')
-                        || before.ends_with('以')
-                        || after.starts_with('各')))
+                    && (before.ends_with('等') || before.ends_with('以') || group_after))
                     || (c != '及' && before.ends_with('等'))
                     || (c != '及' && after.starts_with('各') && before.chars().count() >= 2);
                 if split {
