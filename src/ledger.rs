@@ -297,12 +297,7 @@ const CSV_HEADERS: [&str; 8] = [
 /// Ledgers as CSV (UTF-8 BOM when `bom`), one row per entry; the first
 /// column is the unit's canonical name.
 pub fn csv(ledgers: &[Ledger], bom: bool) -> std::io::Result<Vec<u8>> {
-    let buf = if bom {
-        b"\xEF\xBB\xBF".to_vec()
-    } else {
-        Vec::new()
-    };
-    let mut w = csv::WriterBuilder::new().from_writer(buf);
+    let mut w = crate::output::csv::writer(bom);
     w.write_record(CSV_HEADERS)?;
     for l in ledgers {
         for e in &l.entries {
@@ -318,8 +313,7 @@ pub fn csv(ledgers: &[Ledger], bom: bool) -> std::io::Result<Vec<u8>> {
             ])?;
         }
     }
-    w.into_inner()
-        .map_err(|e| std::io::Error::other(e.to_string()))
+    crate::output::csv::finish(w)
 }
 
 const SHEET_COLUMNS: &[Column] = &[

@@ -94,12 +94,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
 }
 
 fn csv_bytes(rows: &[UnitSummary], bom: bool) -> Result<Vec<u8>> {
-    let buf = if bom {
-        b"\xEF\xBB\xBF".to_vec()
-    } else {
-        Vec::new()
-    };
-    let mut w = csv::Writer::from_writer(buf);
+    let mut w = fengong::output::csv::writer(bom);
     w.write_record([
         "canonical",
         "kind",
@@ -120,7 +115,7 @@ fn csv_bytes(rows: &[UnitSummary], bom: bool) -> Result<Vec<u8>> {
             &u.aliases.join("；"),
         ])?;
     }
-    w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))
+    Ok(fengong::output::csv::finish(w)?)
 }
 
 fn width(s: &str) -> usize {

@@ -218,12 +218,7 @@ pub fn to_json(d: &Diff) -> String {
 
 /// CSV, one row per change, the impact summary first (kind `impact`).
 pub fn to_csv(d: &Diff, bom: bool) -> std::io::Result<Vec<u8>> {
-    let buf = if bom {
-        b"\xEF\xBB\xBF".to_vec()
-    } else {
-        Vec::new()
-    };
-    let mut w = csv::WriterBuilder::new().from_writer(buf);
+    let mut w = crate::output::csv::writer(bom);
     w.write_record([
         "kind", "old_path", "new_path", "heading", "field", "old", "new", "redline", "units",
     ])?;
@@ -264,8 +259,7 @@ pub fn to_csv(d: &Diff, bom: bool) -> std::io::Result<Vec<u8>> {
             &c.units.join("；"),
         ])?;
     }
-    w.into_inner()
-        .map_err(|e| std::io::Error::other(e.to_string()))
+    crate::output::csv::finish(w)
 }
 
 /// Escape text for HTML element content and attribute values.

@@ -7,12 +7,14 @@ use crate::model::{Notice, format_number};
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
-fn writer(bom: bool) -> csv::Writer<Vec<u8>> {
+/// A CSV writer into memory, starting with a UTF-8 BOM when `bom`.
+pub fn writer(bom: bool) -> csv::Writer<Vec<u8>> {
     let buf = if bom { BOM.to_vec() } else { Vec::new() };
     csv::WriterBuilder::new().from_writer(buf)
 }
 
-fn finish(w: csv::Writer<Vec<u8>>) -> std::io::Result<Vec<u8>> {
+/// Flush a writer made by [`writer`] and return its bytes.
+pub fn finish(w: csv::Writer<Vec<u8>>) -> std::io::Result<Vec<u8>> {
     w.into_inner()
         .map_err(|e| std::io::Error::other(e.to_string()))
 }
