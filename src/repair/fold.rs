@@ -4,21 +4,51 @@
 //! one character. Parsing runs on the folded view; output keeps the
 //! original, so every folded byte offset maps back to the original text.
 
-use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::LazyLock;
 
-/// Single-character traditional → simplified table (data file).
-static T2S: LazyLock<HashMap<char, char>> = LazyLock::new(|| {
-    let mut map = HashMap::new();
+/// Single-character traditional → simplified table (data file). Folding
+/// runs on every character of every line, often several times, so lookups
+/// must be cheap: a dense array over U+3400–U+9FFF (CJK Extension A and
+/// the unified ideographs, where almost every entry lies), and a sorted list
+/// for the few others.
+struct T2s {
+    dense: Vec<char>,
+    rest: Vec<(char, char)>,
+}
+
+const DENSE: std::ops::Range<u32> = 0x3400..0xA000;
+
+static T2S: LazyLock<T2s> = LazyLock::new(|| {
+    let mut dense: Vec<char> = DENSE.map(|u| char::from_u32(u).unwrap_or('\0')).collect();
+    let mut rest = Vec::new();
     for line in include_str!("../data/t2s.txt").lines() {
         let mut chars = line.chars();
         if let (Some(t), Some('\t'), Some(s)) = (chars.next(), chars.next(), chars.next()) {
-            map.insert(t, s);
+            if DENSE.contains(&(t as u32)) {
+                dense[(t as u32 - DENSE.start) as usize] = s;
+            } else {
+                rest.push((t, s));
+            }
         }
     }
-    map
+    rest.sort_unstable();
+    rest.dedup_by_key(|p| p.0);
+    T2s { dense, rest }
 });
+
+impl T2s {
+    fn get(&self, c: char) -> char {
+        let u = c as u32;
+        if DENSE.contains(&u) {
+            return self.dense[(u - DENSE.start) as usize];
+        }
+        match self.rest.binary_search_by_key(&c, |p| p.0) {
+            Ok(i) => self.rest[i].1,
+            Err(_) => c,
+        }
+    }
+}
 
 /// Fold one character (width and traditional → simplified).
 pub fn fold_char(c: char) -> char {
@@ -30,7 +60,7 @@ pub fn fold_char(c: char) -> char {
         '\u{2014}' | '\u{2015}' => '—',
         '\u{2F00}'..='\u{2FD5}' => kangxi(c),
         _ if (c as u32) < 0x3400 => c,
-        _ => T2S.get(&c).copied().unwrap_or(c),
+        _ => T2S.get(c),
     }
 }
 

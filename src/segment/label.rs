@@ -100,7 +100,10 @@ pub fn parse_label(s: &str) -> Option<Label> {
     if first == '(' {
         let inner_start = skip_spaces(s, 1);
         let rest = &s[inner_start..];
-        let close = rest.find(')')?;
+        // A label's closing bracket comes within a few characters: look no
+        // further (a scan to the end of the line, at every `(` of a line, is
+        // quadratic on runs of brackets).
+        let close = rest.bytes().take(13).position(|b| b == b')')?;
         let inner = rest[..close].trim();
         if inner.is_empty() || close > 12 {
             return None;

@@ -143,9 +143,15 @@ fn numbered_cover_letter_end(lines: &[&str]) -> usize {
 
 /// Split the original `s` at the original offset matching folded byte offset `at`.
 fn split_at_folded(s: &str, at: usize) -> (&str, &str) {
-    let f = crate::repair::Folded::new(s);
-    let o = f.orig_offset(at);
-    s.split_at(o)
+    // Walk only as far as `at` (a label's length), not the whole piece.
+    let mut folded_len = 0;
+    for (o, c) in s.char_indices() {
+        if folded_len >= at {
+            return s.split_at(o);
+        }
+        folded_len += fold::fold_char(c).len_utf8();
+    }
+    (s, "")
 }
 
 /// Cut a line into pieces at labels: the line start (always), and mid-line
@@ -162,6 +168,10 @@ fn split_line<'a>(line: &'a str, stack: &Stack, started: bool) -> Vec<(&'a str, 
     }
     let mut in_body = started || first.is_some();
     let mut prev = None;
+    // Bracket depth of `folded[..i]`: a label inside brackets is a
+    // reference, not a new item. Kept as the loop goes (not recounted from
+    // the line start at each candidate) so that long lines stay linear.
+    let mut depth = 0i32;
     for (i, c) in folded.char_indices() {
         if i > 0
             && (prev.is_some_and(is_split_point) || (c == '(' && in_body))
@@ -173,11 +183,16 @@ fn split_line<'a>(line: &'a str, stack: &Stack, started: bool) -> Vec<(&'a str, 
             } else {
                 l.number == 1 && l.level <= 3 && header_ended(&folded[..i])
             };
-            if accept && !inside_brackets(&folded[..i]) {
+            if accept && depth == 0 {
                 sim.push(&l);
                 cuts.push((i, Some(l)));
                 in_body = true;
             }
+        }
+        match c {
+            '(' => depth += 1,
+            ')' => depth = (depth - 1).max(0),
+            _ => {}
         }
         prev = Some(c);
     }
@@ -217,18 +232,6 @@ fn damaged_label(folded: &str, stack: &Stack) -> Option<Label> {
 /// before it must end a sentence (so it is not part of a title).
 fn header_ended(before: &str) -> bool {
     before.trim_end().ends_with(['。', ':'])
-}
-
-fn inside_brackets(before: &str) -> bool {
-    let mut depth = 0i32;
-    for c in before.chars() {
-        match c {
-            '(' => depth += 1,
-            ')' => depth = (depth - 1).max(0),
-            _ => {}
-        }
-    }
-    depth > 0
 }
 
 static DATE_TAIL: LazyLock<Regex> = LazyLock::new(|| {
