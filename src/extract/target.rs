@@ -209,12 +209,11 @@ pub fn extract_targets(f: &Folded, skip: &[std::ops::Range<usize>]) -> Vec<Targe
     let text = f.folded.as_str();
     let mut out: Vec<Target> = Vec::new();
     let mut prev_end_cmp: Option<(usize, String)> = None;
+    let mut open = Openers::default();
     for m in NUMBER.find_iter(text) {
         let (start, end) = (m.start(), m.end());
-        if skip.iter().any(|r| r.contains(&start))
-            || in_quote_or_title(text, start)
-            || in_parens(text, start)
-        {
+        open.advance(text, start);
+        if skip.iter().any(|r| r.contains(&start)) || open.in_quote_or_title() || open.in_parens() {
             continue;
         }
         let num_text = m.as_str();
@@ -523,18 +522,43 @@ fn names_a_programme(before: &str, unit: &str, rest: &str) -> bool {
     physical && ["工程", "项目", "基地"].iter().any(|w| phrase.ends_with(w))
 }
 
-fn in_parens(text: &str, at: usize) -> bool {
-    let before = &text[..at];
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let b = &before[line_start..];
-    b.matches('(').count() > b.matches(')').count()
+/// Brackets opened before a position: `(` `)` counted since the line start,
+/// `《》` and `“”` since the text start. Numbers come in text order, so the
+/// counts are advanced, not recounted from the start for each number (which
+/// was quadratic on long items).
+#[derive(Default)]
+struct Openers {
+    at: usize,
+    paren: (usize, usize),
+    title: (usize, usize),
+    quote: (usize, usize),
 }
 
-fn in_quote_or_title(text: &str, at: usize) -> bool {
-    let before = &text[..at];
-    let open_title = before.matches('《').count() > before.matches('》').count();
-    let open_quote = before.matches('“').count() > before.matches('”').count();
-    open_title || open_quote
+impl Openers {
+    /// Count the characters of `text[self.at..at]`.
+    fn advance(&mut self, text: &str, at: usize) {
+        for c in text[self.at.min(at)..at].chars() {
+            match c {
+                '\n' => self.paren = (0, 0),
+                '(' => self.paren.0 += 1,
+                ')' => self.paren.1 += 1,
+                '《' => self.title.0 += 1,
+                '》' => self.title.1 += 1,
+                '“' => self.quote.0 += 1,
+                '”' => self.quote.1 += 1,
+                _ => {}
+            }
+        }
+        self.at = self.at.max(at);
+    }
+
+    fn in_parens(&self) -> bool {
+        self.paren.0 > self.paren.1
+    }
+
+    fn in_quote_or_title(&self) -> bool {
+        self.title.0 > self.title.1 || self.quote.0 > self.quote.1
+    }
 }
 
 #[cfg(test)]

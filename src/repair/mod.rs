@@ -179,49 +179,89 @@ static DATE_LINE: LazyLock<Regex> = LazyLock::new(|| {
 /// sentence. Blank lines are dropped; paragraphs come out one per line.
 fn join_broken_lines(lines: &[String]) -> String {
     let mut paras: Vec<String> = Vec::new();
+    let mut state = Para::default();
     let mut in_body = false;
     for line in lines.iter().filter(|l| !l.is_empty()) {
         let starts_label = crate::segment::label::line_starts_with_label(line);
         if let Some(prev) = paras.last_mut()
             && !starts_label
-            && should_join(prev, line, in_body)
+            && should_join(prev, &state, line, in_body)
         {
             prev.push_str(line);
+            state.extend(line);
             continue;
         }
         if starts_label {
             in_body = true;
         }
         paras.push(line.clone());
+        state = Para::default();
+        state.extend(line);
     }
     let mut out = paras.join("\n");
     out.push('\n');
     out
 }
 
-fn should_join(prev: &str, next: &str, in_body: bool) -> bool {
-    let fp = fold(prev);
+/// What [`should_join`] needs to know of the paragraph being built (its
+/// folded view's open brackets, length, and whether it has a sentence end),
+/// kept up to date line by line: recomputing it from the whole paragraph at
+/// every line was quadratic on long hard-wrapped paragraphs.
+#[derive(Debug, Default)]
+struct Para {
+    /// Open `(` and `《`, as [`has_unclosed_bracket`] counts them.
+    paren: i32,
+    book: i32,
+    chars: usize,
+    /// A `。` or `;` somewhere (labels never contain one).
+    stop: bool,
+}
+
+impl Para {
+    fn extend(&mut self, line: &str) {
+        for c in line.chars().map(fold_char) {
+            match c {
+                '(' => self.paren += 1,
+                ')' => self.paren = (self.paren - 1).max(0),
+                '《' => self.book += 1,
+                '》' => self.book = (self.book - 1).max(0),
+                '。' | ';' => self.stop = true,
+                _ => {}
+            }
+            self.chars += 1;
+        }
+    }
+
+    /// [`crate::segment::label::is_section_heading`] of the folded paragraph
+    /// `text`: the label only needs its first characters.
+    fn is_section_heading(&self, text: &str) -> bool {
+        let head: String = text.chars().take(32).map(fold_char).collect();
+        !self.stop && crate::segment::label::parse_label(&head).is_some_and(|l| l.level <= 2)
+    }
+}
+
+fn should_join(prev: &str, para: &Para, next: &str, in_body: bool) -> bool {
     let fnx = fold(next);
     if DATE_LINE.is_match(&fnx) || fnx.starts_with("(此件") {
         return false;
     }
     // A bracket left open is closed on the next line (else it is page chrome
     // like a cut-off `《标题` and the lines stay apart).
-    if has_unclosed_bracket(&fp) && fnx.contains([')', '》']) {
+    if (para.paren > 0 || para.book > 0) && fnx.contains([')', '》']) {
         return true;
     }
     if !in_body {
         return false;
     }
-    let last = fp.chars().last().unwrap_or(' ');
+    let last = prev.chars().last().map_or(' ', fold_char);
     if matches!(last, '。' | '!' | '?' | ':' | ';' | ')' | '”' | '》') {
         // A unit clause on its own line belongs to the paragraph before it.
         return last == '。' && fnx.starts_with('(') && looks_like_clause_start(&fnx);
     }
-    if crate::segment::label::is_section_heading(&fp) {
+    if para.is_section_heading(prev) {
         return false;
     }
-    fp.chars().count() >= 16
+    para.chars >= 16
 }
 
 fn looks_like_clause_start(s: &str) -> bool {
