@@ -98,6 +98,47 @@ pub fn output_paths(inputs: &[Input], out_dir: &Path, ext: &str) -> Vec<PathBuf>
         .collect()
 }
 
+/// Remove temporary files that an interrupted earlier run left next to
+/// these outputs (`.NAME.PID.tmp`, written by [`crate::output::write_atomic`]
+/// and renamed when complete), unless (on Linux) the process that wrote
+/// them is still running. Returns how many were removed.
+pub fn remove_stale_temps(outputs: &[PathBuf]) -> usize {
+    let mut by_dir: std::collections::BTreeMap<&Path, std::collections::HashSet<&std::ffi::OsStr>> =
+        Default::default();
+    for o in outputs {
+        if let (Some(dir), Some(name)) = (o.parent(), o.file_name()) {
+            by_dir.entry(dir).or_default().insert(name);
+        }
+    }
+    let mut removed = 0;
+    for (dir, names) in by_dir {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let file = e.file_name();
+            let Some(f) = file.to_str() else { continue };
+            // `.NAME.PID.tmp` → NAME
+            let Some(inner) = f.strip_prefix('.').and_then(|f| f.strip_suffix(".tmp")) else {
+                continue;
+            };
+            let Some((name, pid)) = inner.rsplit_once('.') else {
+                continue;
+            };
+            if !pid.is_empty()
+                && pid.bytes().all(|b| b.is_ascii_digit())
+                && names.contains(std::ffi::OsStr::new(name))
+                // A process still running (Linux) may be writing it.
+                && !Path::new("/proc").join(pid).exists()
+                && std::fs::remove_file(e.path()).is_ok()
+            {
+                removed += 1;
+            }
+        }
+    }
+    removed
+}
+
 /// Parse one file, turning a panic into an error.
 pub fn parse_guarded(path: &Path, opts: &Options) -> Result<Notice, String> {
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -163,6 +204,27 @@ mod tests {
                 "out/sub/b.json".into()
             ]
         );
+    }
+
+    #[test]
+    fn stale_temporary_files_of_our_outputs_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        for f in [
+            ".a.json.999999999.tmp",
+            ".a.json.x.tmp",
+            ".other.json.9.tmp",
+            "a.json",
+            ".b.json.999999998.tmp",
+        ] {
+            std::fs::write(d.join(f), "x").unwrap();
+        }
+        let n = remove_stale_temps(&[d.join("a.json"), d.join("b.json")]);
+        assert_eq!(n, 2);
+        assert!(!d.join(".a.json.999999999.tmp").exists());
+        assert!(!d.join(".b.json.999999998.tmp").exists());
+        assert!(d.join(".a.json.x.tmp").exists() && d.join(".other.json.9.tmp").exists());
+        assert!(d.join("a.json").exists());
     }
 
     #[test]

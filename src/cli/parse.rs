@@ -124,6 +124,8 @@ pub fn run(args: Args) -> Result<ExitCode> {
 
     if let Some(dir) = &args.out_dir {
         let outs = batch::output_paths(&inputs, dir, args.format.extension());
+        // Temporary files an interrupted earlier run left behind.
+        batch::remove_stale_temps(&outs);
         let index: std::collections::HashMap<&PathBuf, usize> = inputs
             .iter()
             .enumerate()
