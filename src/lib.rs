@@ -152,6 +152,10 @@ fn fengong_workbook(
     if input::sniff(bytes, ext).ok()? != input::Format::Xlsx {
         return None;
     }
+    // Zip bombs are refused before calamine inflates anything.
+    if let Err(e) = input::sheet::check_zip_size(bytes, input::Format::Xlsx) {
+        return Some(Err(e));
+    }
     let base = Path::new(file_name)
         .file_name()
         .and_then(|s| s.to_str())

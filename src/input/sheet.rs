@@ -62,13 +62,24 @@ pub fn read(bytes: &[u8], format: Format) -> Result<String> {
     Ok(out.join("\n"))
 }
 
+/// Largest declared uncompressed size of one part (calamine reads a whole
+/// sheet or string table into memory).
+const MAX_PART: u64 = 64 << 20;
+
 /// Refuse zip bombs before calamine inflates them.
-fn check_zip_size(bytes: &[u8], format: Format) -> Result<()> {
+pub(crate) fn check_zip_size(bytes: &[u8], format: Format) -> Result<()> {
     let fmt = if format == Format::Ods { "ods" } else { "xlsx" };
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| corrupt(fmt, e))?;
     let mut total = 0u64;
     for i in 0..zip.len() {
         if let Ok(f) = zip.by_index_raw(i) {
+            if f.size() > MAX_PART {
+                return Err(Error::Limit(format!(
+                    "the workbook part {} unzips to more than {} MiB",
+                    String::from_utf8_lossy(f.name_raw()),
+                    MAX_PART >> 20
+                )));
+            }
             total = total.saturating_add(f.size());
         }
     }
