@@ -116,51 +116,48 @@ fn corrupt(format: &'static str, e: impl std::fmt::Display) -> Error {
 fn read_xlsx(bytes: &[u8]) -> Result<Vec<Vec<Vec<String>>>> {
     let mut wb: calamine::Xlsx<_> =
         calamine::Xlsx::new(Cursor::new(bytes)).map_err(|e| corrupt("xlsx", e))?;
-    let names = visible_sheets(wb.sheets_metadata());
-    let mut budget = MAX_ROWS;
-    let mut out = Vec::new();
-    for name in names {
-        let range = match wb.worksheet_range(&name) {
-            Ok(r) => r,
-            Err(e) => return Err(corrupt("xlsx", format!("sheet {name}: {e}"))),
-        };
-        let merges = wb.merge_cells_by_sheet_name(&name).unwrap_or_default();
-        out.push(range_to_rows(&range, &merges, &mut budget)?);
-    }
-    Ok(out)
+    workbook_rows(&mut wb, "xlsx", |wb: &mut calamine::Xlsx<_>, name| {
+        wb.merge_cells_by_sheet_name(name).unwrap_or_default()
+    })
 }
 
 fn read_xls(bytes: &[u8]) -> Result<Vec<Vec<Vec<String>>>> {
     let mut wb: calamine::Xls<_> =
         calamine::Xls::new(Cursor::new(bytes)).map_err(|e| corrupt("xls", e))?;
-    let names = visible_sheets(wb.sheets_metadata());
-    let mut budget = MAX_ROWS;
-    let mut out = Vec::new();
-    for name in names {
-        let range = match wb.worksheet_range(&name) {
-            Ok(r) => r,
-            Err(e) => return Err(corrupt("xls", format!("sheet {name}: {e}"))),
-        };
-        let merges = wb.merge_cells_by_sheet_name(&name).unwrap_or_default();
-        out.push(range_to_rows(&range, &merges, &mut budget)?);
-    }
-    Ok(out)
+    workbook_rows(&mut wb, "xls", |wb: &mut calamine::Xls<_>, name| {
+        wb.merge_cells_by_sheet_name(name).unwrap_or_default()
+    })
 }
 
 fn read_ods(bytes: &[u8]) -> Result<Vec<Vec<Vec<String>>>> {
     let mut wb: calamine::Ods<_> =
         calamine::Ods::new(Cursor::new(bytes)).map_err(|e| corrupt("ods", e))?;
+    // calamine does not expose ODS merged regions; the renderer's fill-down
+    // of section columns covers the common case.
+    workbook_rows(&mut wb, "ods", |_, _| Vec::new())
+}
+
+/// Rows of every visible worksheet of an open workbook, merged cells filled
+/// (`merges` gives a sheet's merged regions where the format has them).
+fn workbook_rows<RS, R>(
+    wb: &mut R,
+    format: &'static str,
+    merges: impl Fn(&mut R, &str) -> Vec<calamine::Dimensions>,
+) -> Result<Vec<Vec<Vec<String>>>>
+where
+    RS: std::io::Read + std::io::Seek,
+    R: calamine::Reader<RS>,
+    R::Error: std::fmt::Display,
+{
     let names = visible_sheets(wb.sheets_metadata());
     let mut budget = MAX_ROWS;
     let mut out = Vec::new();
     for name in names {
-        let range = match wb.worksheet_range(&name) {
-            Ok(r) => r,
-            Err(e) => return Err(corrupt("ods", format!("sheet {name}: {e}"))),
-        };
-        // calamine does not expose ODS merged regions; the renderer's fill-down
-        // of section columns covers the common case.
-        out.push(range_to_rows(&range, &[], &mut budget)?);
+        let range = wb
+            .worksheet_range(&name)
+            .map_err(|e| corrupt(format, format!("sheet {name}: {e}")))?;
+        let merged = merges(wb, &name);
+        out.push(range_to_rows(&range, &merged, &mut budget)?);
     }
     Ok(out)
 }
