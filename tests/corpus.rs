@@ -58,14 +58,6 @@ fn corpus_copies_a_and_b_parse_to_the_same_items() {
     let b = parse_json(&repo(
         "corpus/26_guofa-2020-6-zhengfu-gongzuo-baogao-bumen-fengong-copyB.txt",
     ));
-    let paths = |v: &Value| {
-        v["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|i| i["path"].clone())
-            .collect::<Vec<_>>()
-    };
-    assert_eq!(paths(&a), paths(&b));
+    assert_eq!(item_paths(&a), item_paths(&b));
     assert_eq!(a["meta"]["title"], b["meta"]["title"]);
 }

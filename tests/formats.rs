@@ -29,15 +29,7 @@ fn every_format_of_the_seed_scores_like_the_text() {
             (1.0, 1.0, 1.0),
             "{file}: {s:?}"
         );
-        let paths = |v: &Value| {
-            v["items"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|i| i["path"].clone())
-                .collect::<Vec<_>>()
-        };
-        assert_eq!(paths(&got), paths(&text), "{file}");
+        assert_eq!(item_paths(&got), item_paths(&text), "{file}");
     }
 }
 

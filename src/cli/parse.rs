@@ -145,7 +145,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
                         .map_err(|e| format!("writing {}: {e}", out.display()))?;
                     Ok(n)
                 });
-                r.map(|n| summary_only(&n))
+                r.map(|n| warning_count(&n))
             },
             |i, r| report.record(i, r),
         );
@@ -160,7 +160,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
             {
                 io_err = Some(e);
             }
-            report.record(i, r.map(|n| summary_only(&n)));
+            report.record(i, r.map(|n| warning_count(&n)));
         });
         if let Some(e) = io_err {
             return Err(e.into());
@@ -172,7 +172,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
             if let Ok(n) = &r {
                 notices.push(n.clone());
             }
-            report.record(i, r.map(|n| summary_only(&n)));
+            report.record(i, r.map(|n| warning_count(&n)));
         });
         bar.finish_and_clear();
         if !notices.is_empty() {
@@ -197,13 +197,9 @@ pub fn run(args: Args) -> Result<ExitCode> {
     })
 }
 
-/// What the summary needs of a converted notice (the notice itself is dropped).
-fn summary_only(n: &Notice) -> Notice {
-    let warnings = n.warnings.len() + n.items.iter().map(|i| i.warnings.len()).sum::<usize>();
-    Notice {
-        warnings: vec![String::new(); warnings],
-        ..Default::default()
-    }
+/// Warnings of a converted notice (notice-level and item-level), for the summary.
+fn warning_count(n: &Notice) -> usize {
+    n.warnings.len() + n.items.iter().map(|i| i.warnings.len()).sum::<usize>()
 }
 
 #[derive(Default)]
@@ -214,11 +210,12 @@ struct Report {
 }
 
 impl Report {
-    fn record(&mut self, input: &Input, r: Outcome) {
+    /// Record one file: its warning count, or why it failed.
+    fn record(&mut self, input: &Input, r: Result<usize, String>) {
         match r {
-            Ok(n) => {
+            Ok(warnings) => {
                 self.converted += 1;
-                self.warnings += n.warnings.len();
+                self.warnings += warnings;
             }
             Err(e) => self.failed.push((input.path.clone(), e)),
         }

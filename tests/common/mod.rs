@@ -194,3 +194,13 @@ pub fn score(pred: &Value, gold: &Value) -> Score {
     }
     s
 }
+
+/// The `path`s of a parsed notice's items, in order.
+pub fn item_paths(v: &Value) -> Vec<Value> {
+    v["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["path"].clone())
+        .collect()
+}
