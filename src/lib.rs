@@ -22,6 +22,7 @@ pub mod error;
 pub mod extract;
 pub mod input;
 pub mod ledger;
+pub mod lexicon;
 pub mod model;
 pub mod output;
 pub mod repair;

@@ -192,10 +192,20 @@ pub struct Unit {
     /// Whether an alias table knew this unit.
     #[serde(default)]
     pub known: bool,
+    /// Standard department type (`发展和改革委员会`), when the unit names one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub department: Option<String>,
+    /// Place or level word the unit belongs to (`武汉市`, `市`, `省`), when written or inherited.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub place: Option<String>,
+    /// Evidence: `[start, end)` in characters (Unicode scalar values) into the item's `text`
+    /// where `raw` was read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub span: Option<[usize; 2]>,
 }
 
 /// A numeric target.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Target {
     /// The matched text as written, e.g. `达到 850 万户`.
     pub raw: String,
@@ -228,6 +238,50 @@ pub struct Target {
     /// `increase` / `decrease` when the text states a change (增长/提高/下降).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change: Option<String>,
+    /// `value` with the magnitude of the unit applied (`850` `万户` → 8,500,000), so
+    /// spreadsheets can sum across notices.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "ser_opt_number"
+    )]
+    pub scaled_value: Option<f64>,
+    /// Evidence: `[start, end)` in characters (Unicode scalar values) into the item's `text`
+    /// where `raw` was read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub span: Option<[usize; 2]>,
+    /// How sure the extractor is that this is a committed target: 1.0 when a comparator
+    /// and a metric frame it, lower when the framing is weak.
+    #[serde(default = "full_confidence")]
+    pub confidence: f64,
+    /// Why `confidence` is below 1 (`no comparator`, `no metric` …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confidence_reason: Option<String>,
+}
+
+fn full_confidence() -> f64 {
+    1.0
+}
+
+impl Default for Target {
+    fn default() -> Self {
+        Target {
+            raw: String::new(),
+            value: 0.0,
+            max: None,
+            unit: String::new(),
+            comparator: String::new(),
+            metric: None,
+            period: None,
+            deadline: None,
+            cumulative: false,
+            change: None,
+            scaled_value: None,
+            span: None,
+            confidence: 1.0,
+            confidence_reason: None,
+        }
+    }
 }
 
 /// Format a number the way it was most likely written: `850`, `0.1`, `6.5`.

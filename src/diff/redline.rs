@@ -7,7 +7,7 @@
 //! traditional → simplified) with whitespace removed, then diffed with
 //! `similar`.
 
-use crate::extract::lexicon::jieba;
+use crate::lexicon::jieba;
 use crate::repair::{fold, fold_char};
 use regex::Regex;
 use serde::{Deserialize, Serialize};

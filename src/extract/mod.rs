@@ -2,7 +2,6 @@
 //! (lead / responsible / leaders / deadline), heading and numeric targets.
 
 pub mod clause;
-pub mod lexicon;
 pub mod target;
 
 use crate::model::{Item, Unit};

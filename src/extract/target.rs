@@ -340,6 +340,7 @@ pub fn extract_targets(f: &Folded, skip: &[std::ops::Range<usize>]) -> Vec<Targe
             deadline,
             cumulative,
             change,
+            ..Default::default()
         });
         prev_end_cmp = Some((raw_end, comparator));
     }
@@ -461,7 +462,7 @@ fn metric_of(window: &str) -> Option<String> {
     for p in ["其中", "全年", "力争", "确保"] {
         w = w.trim_start_matches(p);
     }
-    let tags = super::lexicon::tag(w);
+    let tags = crate::lexicon::tag(w);
     let mut words: Vec<(String, String)> = tags;
     while words.first().is_some_and(|(word, t)| {
         matches!(

@@ -285,6 +285,7 @@ fn unit_from_row(s: &Sheet, row: &SheetRow, aliases: &Aliases) -> Option<Unit> {
         canonical: canonical.to_string(),
         kind: kind_cell.unwrap_or_default(),
         known: parse_bool(row.get(c, "known")),
+        ..Default::default()
     };
     let canon_edited = row.was_edited("canonical", c);
     let name_edited = row.was_edited("name", c);
@@ -338,6 +339,7 @@ fn target_from_row(s: &Sheet, row: &SheetRow) -> (Target, Option<String>) {
         deadline: row.opt(c, "deadline"),
         cumulative: parse_bool(row.get(c, "cumulative")),
         change: row.opt(c, "change"),
+        ..Default::default()
     };
     (t, problem)
 }
@@ -681,6 +683,7 @@ fn finish_item(d: &mut Draft, aliases: &Aliases) {
                             canonical,
                             kind,
                             known,
+                            ..Default::default()
                         }
                     })
             })

@@ -65,7 +65,7 @@ fn remove_spliced_headers(text: &str) -> String {
         if window.contains('\n') || window.is_empty() {
             continue;
         }
-        let tags = crate::extract::lexicon::jieba().tag(window, false);
+        let tags = crate::lexicon::jieba().tag(window, false);
         let mut start = None;
         for t in tags.iter().rev() {
             if t.tag == "ns" {

@@ -52,6 +52,7 @@ pub fn resolve_list(f: &Folded, list: Range<usize>, aliases: &Aliases) -> Vec<Un
             canonical,
             kind,
             known,
+            ..Default::default()
         });
     }
     out
@@ -95,7 +96,7 @@ fn is_bare(name: &str) -> bool {
     if is_collective(name) || name.starts_with("有关") {
         return false;
     }
-    !crate::extract::lexicon::starts_with_place(name)
+    !crate::lexicon::starts_with_place(name)
 }
 
 fn looks_like_unit(name: &str) -> bool {

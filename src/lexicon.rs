@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 
 static JIEBA: LazyLock<Jieba> = LazyLock::new(|| {
     let mut j = Jieba::new();
-    let mut dict = std::io::Cursor::new(include_str!("../data/user_dict.txt"));
+    let mut dict = std::io::Cursor::new(include_str!("data/user_dict.txt"));
     j.load_dict(&mut dict)
         .expect("embedded user dictionary is valid");
     j
