@@ -64,6 +64,7 @@ pub fn build_item(raw: &RawItem, aliases: &Aliases, conv: &mut Conventions) -> I
         level: raw.level,
         label: raw.label.clone(),
         text: raw.body.clone(),
+        warnings: raw.warnings.clone(),
         ..Default::default()
     };
     for cl in &clauses {
@@ -186,6 +187,7 @@ mod tests {
             label: "1.".into(),
             path: vec!["1".into()],
             body: body.into(),
+            warnings: Vec::new(),
         };
         let meta = Meta {
             issuer: Some("湖北省市场监督管理局".into()),

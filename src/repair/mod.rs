@@ -5,18 +5,23 @@
 //!   (`關(guān)于`), paragraph breaks turned into a Cyrillic `Р`;
 //! * stray spaces between CJK characters (`市场监管 “十四五”规划`,
 //!   `850 万户`), indentation;
+//! * site chrome of web copies (info bars, print and share buttons,
+//!   breadcrumbs; see [`chrome`]);
 //! * page breaks that cut a word or a label across blank lines
 //!   (`牵头单\n\n位`, `统一市\n\n场准入`): the pieces are joined.
 //!
 //! The result keeps the original punctuation widths; matching is done on the
 //! [`fold`] view.
 
+pub mod chrome;
 pub mod fold;
 
 use regex::Regex;
 use std::sync::LazyLock;
 
 pub use fold::{Folded, fold, fold_char};
+
+use crate::segment::label::{LineStart, Numbering, parse_label};
 
 /// Whether `c` is a CJK ideograph, CJK/full-width punctuation or a curly quote.
 pub fn is_wide(c: char) -> bool {
@@ -25,12 +30,13 @@ pub fn is_wide(c: char) -> bool {
         | 0x2018..=0x201F | 0x2014 | 0x2026)
 }
 
-/// Full repair: artefacts, spaces, page-break joins. Lines are separated by `\n`.
+/// Full repair: artefacts, site chrome, spaces, page-break joins. Lines are separated by `\n`.
 pub fn repair(text: &str) -> String {
     let text = remove_artifacts(text);
     let lines: Vec<String> = text
         .lines()
-        .map(|l| squeeze_spaces(l.trim_matches(is_blank)))
+        .filter(|l| !chrome::is_chrome_line(l))
+        .map(|l| squeeze_spaces(chrome::strip_trailing_chrome(l).trim_matches(is_blank)))
         .collect();
     join_broken_lines(&lines)
 }
@@ -181,8 +187,18 @@ fn join_broken_lines(lines: &[String]) -> String {
     let mut paras: Vec<String> = Vec::new();
     let mut state = Para::default();
     let mut in_body = false;
+    // The numbering read so far: a line starting `7.365工程` starts item 7
+    // only where 7 is the next number (else it is a number in the text).
+    let mut numbering = Numbering::default();
     for line in lines.iter().filter(|l| !l.is_empty()) {
-        let starts_label = crate::segment::label::line_starts_with_label(line);
+        let head: String = line.chars().take(16).map(fold_char).collect();
+        let starts_label = match parse_label(&head).map(|l| numbering.read_line_start(l, in_body)) {
+            Some(LineStart::Label(l) | LineStart::Unexpected(l)) => {
+                numbering.push(&l);
+                true
+            }
+            Some(LineStart::Text(_)) | None => false,
+        };
         if let Some(prev) = paras.last_mut()
             && !starts_label
             && should_join(prev, &state, line, in_body)
@@ -354,5 +370,22 @@ mod tests {
             remove_artifacts("许昌市人民政府文件\n许政〔2020〕20号"),
             "许昌市人民政府文件\n许政〔2020〕20号"
         );
+    }
+}
+
+#[cfg(test)]
+mod scaling {
+    //! Sizes at which a scan that restarts from the paragraph start for each
+    //! line or label would take minutes (see `segment::scaling`).
+    use super::*;
+
+    #[test]
+    fn many_labelled_lines_and_a_long_line_without_punctuation() {
+        let group = "一、总体要求\n（一）工作目标\n1.推进改革工作。\n（1）加强市场监管。\n①优化营商环境。\n";
+        let repaired = repair(&group.repeat(20_000));
+        assert_eq!(repaired.lines().count(), 100_000);
+        let line = "推进 1.5倍增长 2.5万户企业（3）项目①工程 发布时间".repeat(20_000);
+        let repaired = repair(&format!("一、任务\n1.{line}\n"));
+        assert_eq!(repaired.lines().count(), 2);
     }
 }

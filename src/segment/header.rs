@@ -161,7 +161,7 @@ pub fn parse_header(header: &[String], trailer: &[String]) -> Meta {
             joined.push_str(&folded[end]);
             end += 1;
         }
-        meta.title = Some(title);
+        meta.title = Some(without_column_tag(&title).to_string());
         cursor = cursor.max(end);
         // A repeated title (site chrome) is skipped.
         while cursor < n && fold(&header[cursor]) == fold(meta.title.as_deref().unwrap_or("")) {
@@ -179,20 +179,29 @@ pub fn parse_header(header: &[String], trailer: &[String]) -> Meta {
         cursor = r + 1;
     }
 
-    // Date and signature inside the header (cover letter before the plan).
+    // The covering letter before the plan: body, signature, date, note. Its
+    // end is the date line, or (no date) the signature or whatever follows
+    // the letter's transmittal sentence (see `dateless_letter_end`).
     let date_idx = (cursor..n).find(|&i| parse_date(&header[i]).is_some());
-    if let Some(d) = date_idx {
-        meta.date = parse_date(&header[d]);
+    let letter_end = date_idx.or_else(|| dateless_letter_end(&folded, cursor));
+    if let Some(d) = letter_end {
         let mut body_end = d;
-        if d > cursor && ORG.is_match(&folded[d - 1]) {
-            meta.signature = Some(header[d - 1].trim().to_string());
-            body_end = d - 1;
+        let mut k = d;
+        if date_idx.is_some() {
+            meta.date = parse_date(&header[d]);
+            if d > cursor && ORG.is_match(&folded[d - 1]) {
+                meta.signature = Some(header[d - 1].trim().to_string());
+                body_end = d - 1;
+            }
+            k = d + 1;
+        } else if d < n && ORG.is_match(&folded[d]) {
+            meta.signature = Some(header[d].trim().to_string());
+            k = d + 1;
         }
         let body: Vec<&str> = header[cursor..body_end].iter().map(|s| s.trim()).collect();
         if !body.is_empty() {
             meta.body = Some(body.join("\n"));
         }
-        let mut k = d + 1;
         if k < n && is_note(&folded[k]) {
             meta.note = Some(strip_note(&folded[k], &header[k]));
             k += 1;
@@ -242,14 +251,69 @@ pub fn parse_header(header: &[String], trailer: &[String]) -> Meta {
         meta.issuer = Some(sig.clone());
     }
     if meta.issuer.is_none() {
-        meta.issuer = meta.signature.clone().or_else(|| {
-            let t = meta.title.as_deref()?;
-            let p = t.find("关于")?;
-            let org = &t[..p];
-            ORG.is_match(&fold(org)).then(|| org.to_string())
-        });
+        meta.issuer = meta
+            .signature
+            .clone()
+            .or_else(|| meta.title.as_deref().and_then(issuer_of_title));
     }
     meta
+}
+
+/// A title without the site's column tag in front (`【通知公告】关于…的通知`).
+fn without_column_tag(title: &str) -> &str {
+    let t = title.trim();
+    for (open, close) in [('【', '】'), ('[', ']'), ('［', '］')] {
+        if let Some(rest) = t.strip_prefix(open)
+            && let Some(p) = rest.find(close)
+            && rest[..p].chars().count() <= 12
+            && !rest[p + close.len_utf8()..].trim().is_empty()
+        {
+            return rest[p + close.len_utf8()..].trim();
+        }
+    }
+    t
+}
+
+/// The issuer named by a title of the form `X关于…的通知/意见/方案`: X, when
+/// it is an organ's name, or several joined by `、` or spaces (a joint notice).
+fn issuer_of_title(title: &str) -> Option<String> {
+    let p = title.find("关于")?;
+    let org = title[..p].trim();
+    let f = fold(org);
+    let mut parts = f
+        .split(['、', ' ', ','])
+        .filter(|s| !s.is_empty())
+        .peekable();
+    parts.peek()?;
+    parts
+        .all(|part| ORG.is_match(part))
+        .then(|| org.to_string())
+}
+
+/// End of a covering letter that has no date line: after the sentence that
+/// transmits the plan (`现将《…》印发给你们`), the letter runs on (`特此通知`
+/// included) until a line that is not letter text: the signature (an
+/// organ's name), the attachment mark, or the plan's title. Returns that
+/// line's index, or the end of the header when the letter fills it.
+fn dateless_letter_end(folded: &[String], from: usize) -> Option<usize> {
+    let n = folded.len();
+    let transmittal = (from..n).find(|&i| {
+        let f = &folded[i];
+        f.contains("印发给") || (f.contains("现将") && f.contains("印发"))
+    })?;
+    Some(
+        (transmittal + 1..n)
+            .find(|&i| {
+                let f = &folded[i];
+                !f.ends_with('。')
+                    && !f.starts_with("特此")
+                    && (ORG.is_match(f)
+                        || f.starts_with("附件")
+                        || TITLE_END.is_match(f)
+                        || !f.contains('。'))
+            })
+            .unwrap_or(n),
+    )
 }
 
 static SIGN_TAIL: LazyLock<Regex> = LazyLock::new(|| {
@@ -264,7 +328,10 @@ fn unglue(header: &[String]) -> Vec<String> {
     for line in header {
         let f = crate::repair::Folded::new(line);
         let mut cuts: Vec<usize> = Vec::new();
+        // A document number cited inside a sentence (`…的意见》(国发〔2022〕18号)和…`)
+        // stays where it is.
         if let Some(m) = DOC_NUMBER.find(&f.folded)
+            && !crate::repair::has_unclosed_bracket(&f.folded[..m.start()])
             && let Some(d) = parse_doc_number(line)
         {
             let start = f.folded[..m.end()]

@@ -2,8 +2,6 @@
 //! `一、` (1), `（一）` (2), `1.` (3), `（1）` (4); variants `(一)`, `㈠`,
 //! `1．`, `1、`, `1. `, `(1)`, `⑴`, `①`. Works on the folded view.
 
-use crate::repair::fold;
-
 /// A numbering label found at the start of a string.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Label {
@@ -13,6 +11,22 @@ pub struct Label {
     pub number: u32,
     /// Length of the label in the folded string, in bytes (spaces after it included).
     pub len: usize,
+    /// Why the text might not be a label at all; such a label is read as
+    /// one only where the numbering in force expects it (see [`Numbering`]).
+    pub doubt: Doubt,
+}
+
+/// What else a label-shaped string could be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Doubt {
+    /// Nothing else: `3.`, `（二）`, `①`.
+    None,
+    /// A decimal number: `7.365工程…` is item 7 (`365工程…` starts its
+    /// heading) where 7 is the next number, and the quantity 7.365 anywhere else.
+    Decimal,
+    /// A number of four or more digits (`1000.`), or a bracketed number of
+    /// 200 and up (`(2020)`): it could be a year.
+    Large,
 }
 
 impl Label {
@@ -88,10 +102,17 @@ pub fn parse_label(s: &str) -> Option<Label> {
     let c = first as u32;
     let single = |level: u8, number: u32| {
         let len = skip_spaces(s, first.len_utf8());
-        Some(Label { level, number, len })
+        Some(Label {
+            level,
+            number,
+            len,
+            doubt: Doubt::None,
+        })
     };
     match c {
         0x2460..=0x2473 => return single(4, c - 0x2460 + 1),
+        0x3251..=0x325F => return single(4, c - 0x3251 + 21),
+        0x32B1..=0x32BF => return single(4, c - 0x32B1 + 36),
         0x2474..=0x2487 => return single(4, c - 0x2474 + 1),
         0x2488..=0x249B => return single(3, c - 0x2488 + 1),
         0x3220..=0x3229 => return single(2, c - 0x3220 + 1),
@@ -115,15 +136,18 @@ pub fn parse_label(s: &str) -> Option<Label> {
                 level: 2,
                 number: n,
                 len: end,
+                doubt: Doubt::None,
             });
         }
-        if inner.chars().all(|c| c.is_ascii_digit()) && inner.len() <= 3 {
+        if inner.chars().all(|c| c.is_ascii_digit()) {
             let n: u32 = inner.parse().ok()?;
-            // `(2020)` is a year, not a label.
-            return (n > 0 && n < 200).then_some(Label {
+            // `(2020)` is a year, unless the numbering has reached 2019.
+            let doubt = if n >= 200 { Doubt::Large } else { Doubt::None };
+            return (n > 0).then_some(Label {
                 level: 4,
                 number: n,
                 len: end,
+                doubt,
             });
         }
         return None;
@@ -144,49 +168,132 @@ pub fn parse_label(s: &str) -> Option<Label> {
                 level: 1,
                 number: n,
                 len,
+                doubt: Doubt::None,
             });
         }
         return None;
     }
     if first.is_ascii_digit() {
         let digits_end = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
-        if digits_end > 3 {
-            return None;
-        }
         let rest = &s[digits_end..];
         let sep = rest.chars().next()?;
         if matches!(sep, '.' | '、') {
             let after = skip_spaces(s, digits_end + sep.len_utf8());
-            // `1.5倍` / `2.` followed by a digit is a number, not a label —
-            // unless a year follows (`3．2020年底前…`).
-            let rest = &s[after..];
-            let year_follows = rest
-                .as_bytes()
-                .get(..4)
-                .is_some_and(|b| b.iter().all(u8::is_ascii_digit))
-                && rest[4..].starts_with('年');
-            if (rest.starts_with(|c: char| c.is_ascii_digit()) && !year_follows) || after == s.len()
-            {
+            if after == s.len() {
                 return None;
             }
             let n: u32 = s[..digits_end].parse().ok()?;
             if n == 0 {
                 return None;
             }
+            let rest = &s[after..];
+            // `3．2020年底前…`: a year after the label.
+            let year_follows = rest
+                .as_bytes()
+                .get(..4)
+                .is_some_and(|b| b.iter().all(u8::is_ascii_digit))
+                && rest[4..].starts_with('年');
+            let doubt = if rest.starts_with(|c: char| c.is_ascii_digit()) && !year_follows {
+                // `1.5倍`, `3.5%`, `2.5.` and a number at the end are
+                // quantities whatever the numbering says.
+                let frac_end = rest
+                    .find(|c: char| !c.is_ascii_digit())
+                    .unwrap_or(rest.len());
+                if frac_end == rest.len()
+                    || rest[frac_end..].starts_with(['%', '‰', '倍', '.', ',', '、', '-', '~'])
+                {
+                    return None;
+                }
+                Doubt::Decimal
+            } else if digits_end > 3 {
+                Doubt::Large
+            } else {
+                Doubt::None
+            };
             return Some(Label {
                 level: 3,
                 number: n,
                 len: after,
+                doubt,
             });
         }
     }
     None
 }
 
-/// Whether a line (original text) starts with a numbering label.
-pub fn line_starts_with_label(line: &str) -> bool {
-    let head: String = line.chars().take(16).collect();
-    parse_label(&fold(&head)).is_some()
+/// The numbering in force while a notice is read: the open label at each
+/// level, and the last number seen at each level (numbering may run on
+/// across sections).
+#[derive(Debug, Default, Clone)]
+pub struct Numbering {
+    open: Vec<(u8, u32)>,
+    last: [u32; 5],
+}
+
+/// How a label at the start of a line is read (see [`Numbering::read_line_start`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LineStart {
+    /// A label the numbering expects (or the first label of the notice).
+    Label(Label),
+    /// A label, but not the one the numbering expects (a skipped or repeated
+    /// number): kept as a label, and the item gets a warning.
+    Unexpected(Label),
+    /// Not a label: a number that starts a line of running text.
+    Text(Label),
+}
+
+impl Numbering {
+    /// Whether `l` is the next label at its level: one more than the open
+    /// label there, or the first (or a run-on) label one level deeper.
+    pub fn expects(&self, l: &Label) -> bool {
+        if let Some(&(_, n)) = self.open.iter().find(|e| e.0 == l.level) {
+            return l.number == n + 1;
+        }
+        let deeper_than_top = self.open.last().is_none_or(|t| l.level > t.0);
+        let runs_on = l.number > 1 && l.number == self.last[usize::from(l.level)] + 1;
+        (l.number == 1 || runs_on) && deeper_than_top
+    }
+
+    /// Open `l`, closing every label at its level or deeper.
+    pub fn push(&mut self, l: &Label) {
+        self.last[usize::from(l.level)] = l.number;
+        while self.open.last().is_some_and(|t| t.0 >= l.level) {
+            self.open.pop();
+        }
+        self.open.push((l.level, l.number));
+    }
+
+    /// The open label deepest down, as (level, number).
+    pub fn top(&self) -> Option<(u8, u32)> {
+        self.open.last().copied()
+    }
+
+    /// Canonical labels of the open levels, from the top down.
+    pub fn path(&self) -> Vec<String> {
+        self.open
+            .iter()
+            .map(|&(level, number)| canonical_label(level, number))
+            .collect()
+    }
+
+    /// Read a label found at the start of a line. `in_body`: items have
+    /// started (before the first item, any sure label starts them). A sure
+    /// label is always a label; one the numbering does not expect is
+    /// [`LineStart::Unexpected`]. A label that could be a decimal number
+    /// (`7.365工程`) is one only where expected. A large number (`1000.`) is
+    /// one where expected, or inside the items when it is written like a
+    /// task label (digits, `.`/`、`, then text).
+    pub fn read_line_start(&self, l: Label, in_body: bool) -> LineStart {
+        if self.expects(&l) {
+            return LineStart::Label(l);
+        }
+        match l.doubt {
+            Doubt::None if in_body => LineStart::Unexpected(l),
+            Doubt::None => LineStart::Label(l),
+            Doubt::Large if in_body && l.level == 3 => LineStart::Unexpected(l),
+            Doubt::Large | Doubt::Decimal => LineStart::Text(l),
+        }
+    }
 }
 
 /// Whether a folded line is a level-1/2 section heading without sentences.
@@ -200,6 +307,7 @@ pub fn is_section_heading(folded: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::repair::fold;
 
     fn lab(s: &str) -> Option<(u8, u32, String)> {
         parse_label(&fold(s)).map(|l| (l.level, l.number, l.canonical()))
@@ -227,10 +335,54 @@ mod tests {
         assert_eq!(lab("3．2020年底前开展"), Some((3, 3, "3".into())));
         assert_eq!(lab("2.及时总结"), Some((3, 2, "2".into())));
         assert_eq!(lab("2022年8月1日"), None);
-        assert_eq!(lab("(2020)年"), None);
         assert_eq!(lab("一是加强"), None);
         assert_eq!(lab("十四五"), None);
         assert_eq!(lab("(国家级、省级)"), None);
+        assert_eq!(lab("3.5%"), None);
+        assert_eq!(lab("2.5"), None);
+    }
+
+    fn doubt(s: &str) -> Option<Doubt> {
+        parse_label(&fold(s)).map(|l| l.doubt)
+    }
+
+    #[test]
+    fn label_shapes_that_could_be_numbers_are_doubtful() {
+        assert_eq!(doubt("7.365工程推进"), Some(Doubt::Decimal));
+        assert_eq!(doubt("4、5月份完成"), Some(Doubt::Decimal));
+        assert_eq!(doubt("1000.丙"), Some(Doubt::Large));
+        assert_eq!(doubt("(2020)年"), Some(Doubt::Large));
+        assert_eq!(doubt("(199)细化"), Some(Doubt::None));
+        assert_eq!(doubt("999.乙"), Some(Doubt::None));
+        assert_eq!(lab("㉑细化"), Some((4, 21, "（21）".into())));
+        assert_eq!(lab("㊿细化"), Some((4, 50, "（50）".into())));
+    }
+
+    fn read(n: &Numbering, s: &str, in_body: bool) -> LineStart {
+        n.read_line_start(parse_label(&fold(s)).unwrap(), in_body)
+    }
+
+    #[test]
+    fn doubtful_labels_are_labels_only_where_the_numbering_expects_them() {
+        let mut n = Numbering::default();
+        for s in ["一、任务", "1.甲", "2.乙", "3.丙", "4.丁", "5.戊", "6.己"] {
+            let l = parse_label(&fold(s)).unwrap();
+            assert!(n.expects(&l), "{s}");
+            n.push(&l);
+        }
+        assert!(matches!(read(&n, "7.365工程", true), LineStart::Label(_)));
+        assert!(matches!(read(&n, "8.365工程", true), LineStart::Text(_)));
+        assert!(matches!(read(&n, "9.推进", true), LineStart::Unexpected(_)));
+        assert!(matches!(
+            read(&n, "1000.推进", true),
+            LineStart::Unexpected(_)
+        ));
+        assert!(matches!(read(&n, "1000.推进", false), LineStart::Text(_)));
+        assert!(matches!(read(&n, "(2020)年", true), LineStart::Text(_)));
+        assert_eq!(n.path(), vec!["一", "6"]);
+        n.push(&parse_label(&fold("（1）子")).unwrap());
+        assert_eq!(n.path(), vec!["一", "6", "（1）"]);
+        assert!(n.expects(&parse_label(&fold("7.庚")).unwrap()));
     }
 
     #[test]

@@ -11,7 +11,7 @@ pub mod header;
 pub mod label;
 
 use crate::repair::fold;
-use label::{Label, parse_label};
+use label::{Doubt, Label, LineStart, Numbering, parse_label};
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -28,7 +28,18 @@ pub struct RawItem {
     pub path: Vec<String>,
     /// Text of the item without its label; continuation lines joined with `\n`.
     pub body: String,
+    /// Numbering problems found on the way (see [`UNEXPECTED_LABEL`], [`NUMBER_NOT_LABEL`]).
+    pub warnings: Vec<String>,
 }
+
+/// Warning prefix on an item whose label is not the one the numbering
+/// expected (a skipped or repeated number); the label is kept.
+pub const UNEXPECTED_LABEL: &str = "unexpected-label";
+
+/// Warning prefix on an item with a continuation line that starts like a
+/// label the numbering does not expect (`7.365…` where 7 is not next): the
+/// line is read as text of the item.
+pub const NUMBER_NOT_LABEL: &str = "number-not-label";
 
 /// A segmented notice.
 #[derive(Debug, Clone, Default)]
@@ -46,35 +57,10 @@ fn is_split_point(c: char) -> bool {
     matches!(c, '。' | ';' | ':' | ')' | '!' | '?' | '”' | ' ')
 }
 
-/// Numbering state: the open label at each level, and the last number seen
-/// at each level (numbering may run on across sections).
-#[derive(Default, Clone)]
-struct Stack(Vec<(u8, u32, String)>, [u32; 5]);
-
-impl Stack {
-    fn fits(&self, l: &Label) -> bool {
-        if let Some(&(_, n, _)) = self.0.iter().find(|e| e.0 == l.level) {
-            return l.number == n + 1;
-        }
-        let deeper_than_top = self.0.last().is_none_or(|t| l.level > t.0);
-        let runs_on = l.number > 1 && l.number == self.1[l.level as usize] + 1;
-        (l.number == 1 || runs_on) && deeper_than_top
-    }
-
-    fn push(&mut self, l: &Label) -> Vec<String> {
-        self.1[l.level as usize] = l.number;
-        while self.0.last().is_some_and(|t| t.0 >= l.level) {
-            self.0.pop();
-        }
-        self.0.push((l.level, l.number, l.canonical()));
-        self.0.iter().map(|e| e.2.clone()).collect()
-    }
-}
-
 /// Split repaired text into header, items and trailer.
 pub fn segment(repaired: &str) -> Segmented {
     let mut seg = Segmented::default();
-    let mut stack = Stack::default();
+    let mut numbering = Numbering::default();
     let mut started = false;
     let lines: Vec<&str> = repaired.lines().collect();
     let cover_end = numbered_cover_letter_end(&lines);
@@ -89,27 +75,28 @@ pub fn segment(repaired: &str) -> Segmented {
         if line.is_empty() {
             continue;
         }
-        for (piece, label) in split_line(line, &stack, started) {
-            match label {
+        for piece in split_line(line, &mut numbering, started) {
+            match piece.label {
                 Some(l) => {
                     started = true;
-                    let path = stack.push(&l);
-                    let (label_raw, body) = split_at_folded(piece, l.len);
+                    let (label_raw, body) = split_at_folded(piece.text, l.len);
                     seg.items.push(RawItem {
                         level: l.level,
                         number: l.number,
                         label: label_raw.trim_end().to_string(),
-                        path,
+                        path: piece.path,
                         body: body.to_string(),
+                        warnings: piece.warning.into_iter().collect(),
                     });
                 }
-                None if !started => seg.header.push(piece.to_string()),
+                None if !started => seg.header.push(piece.text.to_string()),
                 None => {
                     let last = seg.items.last_mut().expect("started implies an item");
                     if !last.body.is_empty() {
                         last.body.push('\n');
                     }
-                    last.body.push_str(piece);
+                    last.body.push_str(piece.text);
+                    last.warnings.extend(piece.warning);
                 }
             }
         }
@@ -127,18 +114,76 @@ static DATE_ONLY: LazyLock<Regex> = LazyLock::new(|| {
 /// A covering letter with its own numbered paragraphs (`一、各责任单位要…`)
 /// ends with a signature date; when numbered lines come both before and
 /// after such a date line, everything up to the date is header, not items.
+/// A letter whose signature has no date (or was cut from the copy) ends
+/// where its numbered paragraphs stop (see [`dateless_letter_end`]).
 fn numbered_cover_letter_end(lines: &[&str]) -> usize {
     let folded: Vec<String> = lines.iter().map(|l| fold(l.trim())).collect();
-    let labelled = |i: usize| parse_label(&folded[i]).is_some();
+    let labelled = |i: usize| parse_label(&folded[i]).is_some_and(|l| l.doubt == Doubt::None);
     let Some(date) = (0..folded.len())
         .rev()
         .find(|&i| DATE_ONLY.is_match(&folded[i]))
     else {
-        return 0;
+        return dateless_letter_end(&folded);
     };
     let before = (0..date).any(labelled);
     let after = (date + 1..folded.len()).any(labelled);
-    if before && after { date + 1 } else { 0 }
+    if before && after {
+        date + 1
+    } else {
+        dateless_letter_end(&folded)
+    }
+}
+
+/// Whether a header line transmits a plan (`现将《…方案》印发给你们`).
+fn is_transmittal(folded: &str) -> bool {
+    folded.contains("印发给") || (folded.contains("现将") && folded.contains("印发"))
+}
+
+/// End of a covering letter without a signature date: after a transmittal
+/// sentence, a run of level-1 paragraphs (`一、高度重视…。各单位要…。`,
+/// each a heading sentence followed by more text) that is followed by a
+/// label of a deeper level or a restart at `一、`, or by a line that is not
+/// a sentence (the signature, the attachment mark, the plan's title), is
+/// the letter's own requirements. Returns the index of the first line after
+/// the run, or 0 when there is no such letter.
+fn dateless_letter_end(folded: &[String]) -> usize {
+    let sure = |f: &str| parse_label(f).filter(|l| l.doubt == Doubt::None);
+    let Some(first) = folded.iter().position(|f| sure(f).is_some()) else {
+        return 0;
+    };
+    if !folded[..first].iter().any(|f| is_transmittal(f)) {
+        return 0;
+    }
+    let mut expected = 1;
+    let mut i = first;
+    while i < folded.len() {
+        let f = &folded[i];
+        match sure(f) {
+            Some(l) if l.level == 1 && l.number == expected && is_letter_paragraph(&f[l.len..]) => {
+                expected += 1;
+            }
+            // A paragraph of the letter broken over lines.
+            None if expected > 1 && f.ends_with('。') && !f.is_empty() => {}
+            _ => break,
+        }
+        i += 1;
+    }
+    if expected == 1 || i == folded.len() {
+        return 0;
+    }
+    let next = &folded[i];
+    let ends_letter = match sure(next) {
+        Some(l) => l.level > 1 || l.number == 1,
+        None => !next.contains('。') && next.chars().count() <= 60,
+    };
+    if ends_letter { i } else { 0 }
+}
+
+/// A numbered paragraph of a letter: a heading sentence and more text after
+/// it (a section heading of the plan has no sentence after it).
+fn is_letter_paragraph(text: &str) -> bool {
+    text.find('。')
+        .is_some_and(|p| text[p + '。'.len_utf8()..].chars().count() >= 20)
 }
 
 /// Split the original `s` at the original offset matching folded byte offset `at`.
@@ -154,18 +199,48 @@ fn split_at_folded(s: &str, at: usize) -> (&str, &str) {
     (s, "")
 }
 
+/// A piece of a line: the text of one item (with its label), or text that
+/// continues the item before it.
+struct Piece<'a> {
+    text: &'a str,
+    label: Option<Label>,
+    /// Path of the item the label opens.
+    path: Vec<String>,
+    warning: Option<String>,
+}
+
 /// Cut a line into pieces at labels: the line start (always), and mid-line
-/// labels that continue the numbering (after a sentence end).
-fn split_line<'a>(line: &'a str, stack: &Stack, started: bool) -> Vec<(&'a str, Option<Label>)> {
+/// labels that continue the numbering (after a sentence end). `numbering`
+/// is advanced past every label taken.
+fn split_line<'a>(line: &'a str, numbering: &mut Numbering, started: bool) -> Vec<Piece<'a>> {
     let f = crate::repair::Folded::new(line);
     let folded = &f.folded;
-    let mut pieces = Vec::new();
-    let first = parse_label(folded).or_else(|| damaged_label(folded, stack));
-    let mut sim = stack.clone();
-    let mut cuts: Vec<(usize, Option<Label>)> = vec![(0, first.clone())];
+    let mut warning = None;
+    let first = match parse_label(folded).map(|l| numbering.read_line_start(l, started)) {
+        Some(LineStart::Label(l)) => Some(l),
+        Some(LineStart::Unexpected(l)) => {
+            warning = Some(format!(
+                "{UNEXPECTED_LABEL}: `{}` does not continue the numbering",
+                f.orig_slice(0..l.len).trim_end()
+            ));
+            Some(l)
+        }
+        Some(LineStart::Text(l)) => {
+            if started {
+                warning = Some(format!(
+                    "{NUMBER_NOT_LABEL}: a line starting `{}` is read as text, not as a label the numbering does not expect",
+                    f.orig_slice(0..l.len).trim_end()
+                ));
+            }
+            None
+        }
+        None => damaged_label(folded, numbering),
+    };
+    let mut cuts: Vec<(usize, Option<Label>, Vec<String>)> = Vec::new();
     if let Some(l) = &first {
-        sim.push(l);
+        numbering.push(l);
     }
+    cuts.push((0, first.clone(), numbering.path()));
     let mut in_body = started || first.is_some();
     let mut prev = None;
     // Bracket depth of `folded[..i]`: a label inside brackets is a
@@ -174,18 +249,21 @@ fn split_line<'a>(line: &'a str, stack: &Stack, started: bool) -> Vec<(&'a str, 
     let mut depth = 0i32;
     for (i, c) in folded.char_indices() {
         if i > 0
+            && depth == 0
             && (prev.is_some_and(is_split_point) || (c == '(' && in_body))
             && let Some(l) = parse_label(&folded[i..])
             && (prev.is_some_and(is_split_point) || l.level == 2)
+            // A decimal inside running text is never a label.
+            && l.doubt != Doubt::Decimal
         {
             let accept = if in_body {
-                sim.fits(&l)
+                numbering.expects(&l)
             } else {
                 l.number == 1 && l.level <= 3 && header_ended(&folded[..i])
             };
-            if accept && depth == 0 {
-                sim.push(&l);
-                cuts.push((i, Some(l)));
+            if accept {
+                numbering.push(&l);
+                cuts.push((i, Some(l), numbering.path()));
                 in_body = true;
             }
         }
@@ -196,11 +274,18 @@ fn split_line<'a>(line: &'a str, stack: &Stack, started: bool) -> Vec<(&'a str, 
         }
         prev = Some(c);
     }
-    for (k, (start, label)) in cuts.iter().enumerate() {
-        let end = cuts.get(k + 1).map_or(folded.len(), |c| c.0);
-        let piece = f.orig_slice(*start..end).trim();
-        if !piece.is_empty() {
-            pieces.push((piece, label.clone()));
+    let mut pieces = Vec::with_capacity(cuts.len());
+    let ends: Vec<usize> = cuts.iter().skip(1).map(|c| c.0).collect();
+    for (k, (start, label, path)) in cuts.into_iter().enumerate() {
+        let end = ends.get(k).copied().unwrap_or(folded.len());
+        let text = f.orig_slice(start..end).trim();
+        if !text.is_empty() {
+            pieces.push(Piece {
+                text,
+                label,
+                path,
+                warning: if k == 0 { warning.take() } else { None },
+            });
         }
     }
     pieces
@@ -210,11 +295,11 @@ fn split_line<'a>(line: &'a str, stack: &Stack, started: bool) -> Vec<(&'a str, 
 /// line starting with `?` or U+FFFD inside the items continues the numbering
 /// at the level of the item before it. The junk up to the mangled closing
 /// bracket (a box-drawing character) is the label.
-fn damaged_label(folded: &str, stack: &Stack) -> Option<Label> {
+fn damaged_label(folded: &str, numbering: &Numbering) -> Option<Label> {
     if !(folded.starts_with("?。") || folded.starts_with('\u{FFFD}')) {
         return None;
     }
-    let &(level, number, _) = stack.0.last()?;
+    let (level, number) = numbering.top()?;
     let head: Vec<(usize, char)> = folded.char_indices().take(7).collect();
     let len = head
         .iter()
@@ -225,6 +310,7 @@ fn damaged_label(folded: &str, stack: &Stack) -> Option<Label> {
         level,
         number: number + 1,
         len,
+        doubt: Doubt::None,
     })
 }
 
@@ -364,5 +450,40 @@ mod tests {
         seg = segment("一、任务\n1.甲。国务院办公厅2020年7月15日（此件公开发布）\n");
         assert_eq!(seg.items[1].body, "甲。");
         assert_eq!(seg.trailer[0], "国务院办公厅");
+    }
+}
+
+#[cfg(test)]
+mod scaling {
+    //! Sizes at which a scan that restarts from the line, paragraph or
+    //! notice start for each label would take minutes; linear code takes
+    //! about a second (in a debug build). Not a timed assertion.
+    use super::*;
+
+    #[test]
+    fn a_hundred_thousand_labels_on_lines_of_their_own() {
+        let group = "一、总体要求\n（一）工作目标\n1.推进改革工作。\n（1）加强市场监管。\n①优化营商环境。\n";
+        let seg = segment(&group.repeat(20_000));
+        assert_eq!(seg.items.len(), 100_000);
+        assert_eq!(seg.items[99_999].path, vec!["一", "（一）", "1", "（1）"]);
+    }
+
+    #[test]
+    fn a_hundred_thousand_labels_on_one_line() {
+        let mut line = String::from("一、任务。");
+        for k in 1..=100_000 {
+            line.push_str(&format!("{k}.推进第{k}项改革。（牵头单位：区发改局）"));
+        }
+        let seg = segment(&line);
+        assert_eq!(seg.items.len(), 100_001);
+        assert_eq!(seg.items[100_000].path, vec!["一", "100000"]);
+    }
+
+    #[test]
+    fn a_long_line_without_punctuation() {
+        // 2 MB of text, label-like numbers everywhere, no sentence end.
+        let line = "推进1.5倍增长2.5万户企业（3）项目①工程".repeat(40_000);
+        let seg = segment(&format!("一、任务\n1.{line}\n"));
+        assert_eq!(seg.items.len(), 2);
     }
 }

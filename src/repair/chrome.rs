@@ -1,0 +1,190 @@
+//! Site chrome of web copies: the info bar (`发布时间：… 来源：… 字体：大 中
+//! 小 打印`), share and print buttons and breadcrumbs that a crawler keeps
+//! around a notice. Whole chrome lines are dropped, and an info bar glued
+//! after a title (`关于…的通知 发布时间：2023-01-05`) is cut off. The words
+//! are data (`src/data/site_chrome.txt`).
+
+use super::fold;
+use std::sync::LazyLock;
+
+/// The chrome vocabulary, longest words first.
+struct Chrome {
+    fields: Vec<String>,
+    controls: Vec<String>,
+    breadcrumbs: Vec<String>,
+}
+
+static CHROME: LazyLock<Chrome> = LazyLock::new(|| {
+    let mut c = Chrome {
+        fields: Vec::new(),
+        controls: Vec::new(),
+        breadcrumbs: Vec::new(),
+    };
+    let mut section = "";
+    for line in include_str!("../data/site_chrome.txt").lines() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        if line.starts_with('[') && line.ends_with(']') && line.is_ascii() {
+            section = line;
+            continue;
+        }
+        let list = match section {
+            "[fields]" => &mut c.fields,
+            "[controls]" => &mut c.controls,
+            "[breadcrumbs]" => &mut c.breadcrumbs,
+            _ => continue,
+        };
+        list.push(fold(line));
+    }
+    for list in [&mut c.fields, &mut c.controls, &mut c.breadcrumbs] {
+        list.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
+    }
+    c
+});
+
+/// Characters that separate the parts of a chrome line.
+fn is_separator(c: char) -> bool {
+    c.is_whitespace() || "|/·丨【】[]()<>»>-—_*".contains(c)
+}
+
+/// Longest value a chrome field can have (`来源：国家发展改革委办公厅`).
+const MAX_FIELD_VALUE: usize = 40;
+
+/// The field label starting `s`, with its colon: (label length, colon length).
+fn field_at(s: &str) -> Option<usize> {
+    let label = CHROME.fields.iter().find(|f| s.starts_with(f.as_str()))?;
+    let rest = s[label.len()..].trim_start_matches([' ', '\t']);
+    rest.starts_with(':')
+        .then(|| s.len() - rest.len() + ':'.len_utf8())
+}
+
+/// Whether the folded line `f` is a navigation line (`当前位置：首页 > …`,
+/// `首页 > 政务公开 > 通知公告`).
+fn is_breadcrumb(f: &str) -> bool {
+    let starts = CHROME.breadcrumbs.iter().any(|b| {
+        f.strip_prefix(b.as_str())
+            .is_some_and(|r| r.trim_start().starts_with(':'))
+    });
+    let arrows = f.matches(['>', '»', '→', '›']).count();
+    starts || (f.starts_with("首页") && arrows >= 1)
+}
+
+/// Whether the folded string `f` is made only of chrome: fields with short
+/// values, and controls.
+fn is_chrome(f: &str) -> bool {
+    let f = f.trim();
+    if f.is_empty() {
+        return false;
+    }
+    if is_breadcrumb(f) {
+        return true;
+    }
+    let mut rest = f;
+    loop {
+        rest = rest.trim_start_matches(is_separator);
+        if rest.is_empty() {
+            return true;
+        }
+        if let Some(label_len) = field_at(rest) {
+            rest = &rest[label_len..];
+            // The value runs to the next field label (or the end).
+            let mut end = rest.len();
+            for (count, (i, c)) in rest.char_indices().enumerate() {
+                if i > 0 && is_separator_before_field(rest, i) {
+                    end = i;
+                    break;
+                }
+                if c == '。' || count > MAX_FIELD_VALUE {
+                    return false;
+                }
+            }
+            rest = &rest[end..];
+            continue;
+        }
+        match CHROME
+            .controls
+            .iter()
+            .find(|w| rest.starts_with(w.as_str()))
+        {
+            Some(w) => rest = &rest[w.len()..],
+            None => return false,
+        }
+    }
+}
+
+/// Whether a field label starts at `i` of `s` after a separator.
+fn is_separator_before_field(s: &str, i: usize) -> bool {
+    s[..i].ends_with(is_separator) && field_at(&s[i..]).is_some()
+}
+
+/// Whether a whole line is site chrome.
+pub fn is_chrome_line(line: &str) -> bool {
+    is_chrome(&fold(line))
+}
+
+/// `line` without an info bar glued after its text (`关于…的通知
+/// 发布时间：2023-01-05 来源：市政府办公室`): the text up to the first field label
+/// that starts the chrome, or `line` itself.
+pub fn strip_trailing_chrome(line: &str) -> &str {
+    if !line.contains([':', '：']) {
+        return line;
+    }
+    let f = super::Folded::new(line);
+    let folded = &f.folded;
+    // Only the first field label after a separator is tried: the chrome,
+    // when there is any, starts there (and the line is scanned once).
+    let start = folded
+        .char_indices()
+        .find(|&(i, _)| i > 0 && is_separator_before_field(folded, i));
+    match start {
+        Some((i, _)) if is_chrome(&folded[i..]) => f.orig_slice(0..i).trim_end(),
+        _ => line,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chrome_lines() {
+        for line in [
+            "发布时间：2023-01-05 10:12:15  来源：市政府办公室",
+            "发布人:春秋智谷  /  发布时间:2017-11-24 10:12:15",
+            "【字体：大 中 小】 打印",
+            "字体：大 中 小 打印 分享到：",
+            "【打印本页】【关闭窗口】",
+            "当前位置：首页 > 政务公开 > 通知公告",
+            "您现在的位置: 首页 > 政策前沿",
+            "首页 > 政府信息公开",
+            "扫一扫在手机打开当前页",
+            "浏览次数：1234",
+        ] {
+            assert!(is_chrome_line(line), "{line}");
+        }
+        for line in [
+            "关于印发分工方案的通知",
+            "来源：各地报送的材料汇总后，由市发展改革委统一审核并报市政府常务会议审议通过后实施。",
+            "1.打印材料",
+            "大力推进改革",
+            "时间节点：2023年底前完成",
+        ] {
+            assert!(!is_chrome_line(line), "{line}");
+        }
+    }
+
+    #[test]
+    fn an_info_bar_after_a_title_is_cut() {
+        assert_eq!(
+            strip_trailing_chrome("关于印发分工方案的通知 发布时间：2023-01-05 来源：市政府办公室"),
+            "关于印发分工方案的通知"
+        );
+        assert_eq!(
+            strip_trailing_chrome("推进改革 时间：全年"),
+            "推进改革 时间：全年"
+        );
+        assert_eq!(strip_trailing_chrome("推进改革"), "推进改革");
+    }
+}
