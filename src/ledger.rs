@@ -364,7 +364,7 @@ const SHEET_COLUMNS: &[Column] = &[
 /// Ledgers as a workbook, one sheet per unit (sheet names made valid and
 /// unique by [`sheet_name`]; the full name is in the sheet's title row).
 pub fn workbook(ledgers: &[Ledger]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
-    let mut wb = rust_xlsxwriter::Workbook::new();
+    let mut wb = crate::output::xlsx::new_workbook();
     let f = Formats::new();
     let mut taken = HashSet::new();
     for l in ledgers {

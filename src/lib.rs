@@ -187,14 +187,19 @@ pub fn parse_path_all(path: &Path, opts: &Options) -> Result<Vec<Notice>> {
         )));
     }
     let bytes = std::fs::read(path).map_err(io)?;
-    let name = path.display().to_string();
-    let ext = path
+    parse_bytes_all(&bytes, &path.display().to_string(), opts)
+}
+
+/// Parse the bytes of a file named `file_name` that may hold several
+/// notices (see [`parse_path_all`]).
+pub fn parse_bytes_all(bytes: &[u8], file_name: &str, opts: &Options) -> Result<Vec<Notice>> {
+    let ext = Path::new(file_name)
         .extension()
         .and_then(|e| e.to_str())
         .unwrap_or("")
         .to_ascii_lowercase();
-    match fengong_workbook(&bytes, &name, &ext, opts) {
+    match fengong_workbook(bytes, file_name, &ext, opts) {
         Some(all) => all,
-        None => parse_bytes(&bytes, &name, opts).map(|n| vec![n]),
+        None => parse_bytes(bytes, file_name, opts).map(|n| vec![n]),
     }
 }

@@ -1,12 +1,11 @@
 //! `fengong diff OLD NEW`: compare two revisions of a notice.
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::ValueEnum;
+use fengong::batch::{self, Guard, Input, Report, Status};
 use fengong::diff::{self as d, report};
-use fengong::output;
-use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
-use std::process::ExitCode;
+use std::io::IsTerminal;
+use std::path::PathBuf;
 
 /// Output formats of `diff`.
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -15,7 +14,7 @@ pub enum Format {
     Text,
     /// The whole diff as JSON.
     Json,
-    /// One row per change (impact summary rows first).
+    /// One row per unit impact, then one per change.
     Csv,
     /// Self-contained HTML report with side-by-side redlines.
     Html,
@@ -24,16 +23,19 @@ pub enum Format {
 /// Arguments of `diff`.
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// The old version (any input format, or JSON from `fengong parse`).
+    /// The old version (any input format, or JSON from `fengong parse`; `-`: standard input).
     pub old: PathBuf,
     /// The new version.
     pub new: PathBuf,
-    /// Output format.
-    #[arg(short, long, value_enum, default_value = "text")]
-    pub format: Format,
+    /// Output format [default: from the -o extension, else text].
+    #[arg(short, long, value_enum)]
+    pub format: Option<Format>,
     /// Write to this file (atomically) instead of standard output.
     #[arg(short, long)]
     pub output: Option<PathBuf>,
+    /// Replace an output that is read-only or was not written by fengong.
+    #[arg(long)]
+    pub force: bool,
     /// Do not start CSV output with a UTF-8 byte-order mark.
     #[arg(long)]
     pub no_bom: bool,
@@ -42,42 +44,61 @@ pub struct Args {
     pub aliases: Vec<PathBuf>,
 }
 
-/// Parse one side; the message names the file once (an I/O error already does).
-fn load(path: &Path, opts: &fengong::Options) -> Result<fengong::Notice> {
-    fengong::parse_path(path, opts).map_err(|e| match e {
-        fengong::Error::Io { .. } => anyhow::anyhow!("cannot read {e}"),
-        other => anyhow::anyhow!("cannot read {}: {other}", path.display()),
-    })
+/// How a side is named in the report: the file given, with the notice's
+/// original source in brackets when it differs (a workbook or JSON read back).
+fn side_name(input: &Input, source: Option<&str>) -> String {
+    let file = if input.is_stdin() {
+        "stdin".to_string()
+    } else {
+        input
+            .path
+            .file_name()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| input.name())
+    };
+    match source {
+        Some(s) if s != file => format!("{file} [{s}]"),
+        _ => file,
+    }
 }
 
-pub fn run(args: Args) -> Result<ExitCode> {
-    let mut opts = fengong::Options::default();
-    for a in &args.aliases {
-        opts.aliases
-            .load_user_file(a)
-            .with_context(|| format!("alias table {}", a.display()))?;
+pub fn run(args: Args) -> Result<Status> {
+    let opts = super::options(&args.aliases, fengong::Options::default().max_bytes)?;
+    let format = super::pick_format(args.format, args.output.as_deref(), Format::Text)?;
+    let sides = [args.old.clone(), args.new.clone()];
+    let inputs = batch::collect(&sides, &[], false).map_err(anyhow::Error::msg)?;
+    let guard = Guard::new(&inputs, args.force);
+    if let Some(p) = &args.output {
+        guard.check(p).map_err(anyhow::Error::msg)?;
     }
-    let old = load(&args.old, &opts)?;
-    let new = load(&args.new, &opts)?;
-    let diff = d::diff(&old, &new);
-    let color = args.output.is_none()
-        && std::io::stdout().is_terminal()
-        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    let bytes = match args.format {
-        Format::Text => report::to_text(&diff, color).into_bytes(),
-        Format::Json => report::to_json(&diff).into_bytes(),
-        Format::Csv => report::to_csv(&diff, !args.no_bom)?,
-        Format::Html => report::to_html(&diff).into_bytes(),
-    };
-    match &args.output {
-        Some(p) => {
-            output::write_atomic(p, &bytes).with_context(|| format!("writing {}", p.display()))?
-        }
-        None => {
-            let mut out = std::io::stdout().lock();
-            out.write_all(&bytes)?;
-            out.flush()?;
+    let mut report = Report::default();
+    for (p, e) in &inputs.failed {
+        report.failed(p, e.clone());
+    }
+    let mut notices = Vec::new();
+    for i in &inputs.files {
+        match batch::read(i, &opts) {
+            Ok(n) => notices.push((side_name(i, n.source.as_deref()), n)),
+            Err(e) => report.failed(&i.name(), e),
         }
     }
-    Ok(ExitCode::SUCCESS)
+    if let [(old_name, old), (new_name, new)] = notices.as_slice() {
+        let mut diff = d::diff(old, new);
+        diff.old_source = Some(old_name.clone());
+        diff.new_source = Some(new_name.clone());
+        let color = args.output.is_none()
+            && std::io::stdout().is_terminal()
+            && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+        let bytes = match format {
+            Format::Text => report::to_text(&diff, color).into_bytes(),
+            Format::Json => report::to_json(&diff).into_bytes(),
+            Format::Csv => report::to_csv(&diff, !args.no_bom)?,
+            Format::Html => report::to_html(&diff).into_bytes(),
+        };
+        if let Err(e) = guard.write(args.output.as_deref(), &bytes) {
+            report.failed("output", e);
+        }
+    }
+    report.print(false, false);
+    Ok(report.status())
 }

@@ -1,18 +1,30 @@
 //! Command-line interface: one file per subcommand, each with its clap
-//! `Args` and a `run` function. Exit codes: 0 all converted, 1 some inputs
-//! failed, 2 usage errors.
+//! `Args` and a `run` function. Every subcommand finds its inputs, reports
+//! failures and writes its outputs through [`fengong::batch`]; this layer
+//! only parses arguments and picks formats.
+//!
+//! Exit codes, the same for every subcommand: 0 everything converted, 1
+//! some inputs failed, 2 usage error, refused output, or nothing to read.
 
 mod diff;
 mod parse;
 mod tasks;
 mod units;
 
-use clap::{Parser, Subcommand};
+use anyhow::{Result, bail};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
+use fengong::batch::{self, Status};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// Turn Chinese government task-division notices (分工方案) into structured data.
 #[derive(Parser, Debug)]
-#[command(name = "fengong", version, about)]
+#[command(
+    name = "fengong",
+    version,
+    about,
+    after_help = "Exit status: 0 everything converted, 1 some inputs failed, 2 usage error, refused output or nothing to read."
+)]
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -28,6 +40,16 @@ enum Command {
     Diff(diff::Args),
     /// Report every unit across notices: canonical form, kind, counts, aliases, unknown ones.
     Units(units::Args),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), e.g. `fengong man > fengong.1`.
+    Man {
+        /// A subcommand's page instead of the main one (`fengong man parse`).
+        subcommand: Option<String>,
+    },
 }
 
 /// Entry point used by `main.rs`.
@@ -45,9 +67,15 @@ pub fn main() -> ExitCode {
         Command::Tasks(a) => tasks::run(a),
         Command::Diff(a) => diff::run(a),
         Command::Units(a) => units::run(a),
+        Command::Completions { shell } => {
+            let mut cmd = Cli::command();
+            clap_complete::generate(shell, &mut cmd, "fengong", &mut std::io::stdout());
+            Ok(Status::Ok)
+        }
+        Command::Man { subcommand } => man(subcommand.as_deref()),
     };
     match result {
-        Ok(code) => code,
+        Ok(status) => status.into(),
         Err(e) => {
             if e.chain().any(|c| {
                 c.downcast_ref::<std::io::Error>()
@@ -55,8 +83,161 @@ pub fn main() -> ExitCode {
             }) {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("fengong: error: {e:#}");
-            ExitCode::from(2)
+            eprintln!("fengong: error: {e}");
+            Status::Usage.into()
         }
+    }
+}
+
+/// `fengong man [SUBCOMMAND]`: the roff page, from the clap definitions.
+fn man(subcommand: Option<&str>) -> Result<Status> {
+    let mut cmd = Cli::command();
+    cmd.build();
+    let page = match subcommand {
+        None => clap_mangen::Man::new(cmd),
+        Some(name) => {
+            let Some(sub) = cmd.find_subcommand(name).cloned() else {
+                bail!("no subcommand {name} (parse, tasks, diff, units, completions, man)");
+            };
+            clap_mangen::Man::new(sub).title(format!("fengong-{name}"))
+        }
+    };
+    let mut out = Vec::new();
+    page.render(&mut out)?;
+    std::io::Write::write_all(&mut std::io::stdout(), &out)?;
+    Ok(Status::Ok)
+}
+
+/// Parsing options with the user's alias tables loaded; a table that
+/// cannot be read is a usage error naming it once.
+fn options(aliases: &[PathBuf], max_bytes: u64) -> Result<fengong::Options> {
+    let mut opts = fengong::Options {
+        max_bytes,
+        ..Default::default()
+    };
+    for a in aliases {
+        if let Err(e) = opts.aliases.load_user_file(a) {
+            match e {
+                fengong::Error::AliasTable { .. } => bail!("{e}"),
+                other => bail!("alias table {}: {}", a.display(), batch::describe(&other)),
+            }
+        }
+    }
+    Ok(opts)
+}
+
+/// The inputs named on the command line; nothing to read is a usage error
+/// (exit 2) with a message.
+fn inputs(args: &[PathBuf], skip: &[PathBuf], many: bool) -> Result<batch::Inputs> {
+    let found = batch::collect(args, skip, many).map_err(anyhow::Error::msg)?;
+    if found.is_empty() {
+        bail!(
+            "nothing to read: no supported files in {}",
+            args.iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    Ok(found)
+}
+
+/// The output format: `--format` if given, else the one the `-o` file's
+/// extension names (`.csv`, `.json`, `.xlsx` …), else `default`. When both
+/// are given and the extension names another kind of file, that is an error.
+fn pick_format<F: ValueEnum + Copy>(
+    given: Option<F>,
+    output: Option<&Path>,
+    default: F,
+) -> Result<F> {
+    let from_ext = output.and_then(format_of_file::<F>);
+    let family = |f: F| {
+        f.to_possible_value()
+            .map(|v| v.get_name().rsplit('-').next().unwrap_or("").to_string())
+            .unwrap_or_default()
+    };
+    match (given, from_ext) {
+        (Some(g), Some(e)) if family(g) != family(e) => {
+            let name = |f: F| {
+                f.to_possible_value()
+                    .map(|v| v.get_name().to_string())
+                    .unwrap_or_default()
+            };
+            bail!(
+                "--format {} does not match the output file {} (a .{} file); drop --format or change the name",
+                name(g),
+                output.map(|p| p.display().to_string()).unwrap_or_default(),
+                family(e)
+            )
+        }
+        (Some(g), _) => Ok(g),
+        (None, Some(e)) => Ok(e),
+        (None, None) => Ok(default),
+    }
+}
+
+/// The format a file name asks for: `x.csv` → `csv`, `x.units.csv` →
+/// `units-csv`, `x.ndjson` → `jsonl`, `x.htm` → `html`.
+fn format_of_file<F: ValueEnum>(path: &Path) -> Option<F> {
+    let name = path.file_name()?.to_str()?.to_ascii_lowercase();
+    let mut parts = name.rsplit('.');
+    let ext = parts.next()?;
+    if let Some(inner) = parts.next()
+        && let Ok(f) = F::from_str(&format!("{inner}-{ext}"), true)
+    {
+        return Some(f);
+    }
+    let ext = match ext {
+        "ndjson" => "jsonl",
+        "htm" => "html",
+        e => e,
+    };
+    F::from_str(ext, true).ok()
+}
+
+/// Create the `--out-dir` folder if needed: its parent must exist (like
+/// `mkdir`, never `mkdir -p`).
+fn make_out_dir(dir: &Path) -> Result<()> {
+    if dir.is_dir() {
+        return Ok(());
+    }
+    let parent = fengong::output::parent_dir(dir);
+    if !parent.is_dir() {
+        bail!(
+            "cannot create --out-dir {}: folder {} does not exist (create it first)",
+            dir.display(),
+            parent.display()
+        );
+    }
+    std::fs::create_dir(dir).map_err(|e| {
+        anyhow::anyhow!(
+            "cannot create --out-dir {}: {}",
+            dir.display(),
+            batch::io_message(&e)
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_follow_the_output_extension() {
+        let f = |given, out: &str| pick_format(given, Some(Path::new(out)), parse::Format::Json);
+        assert_eq!(f(None, "a.csv").unwrap(), parse::Format::Csv);
+        assert_eq!(f(None, "a.units.csv").unwrap(), parse::Format::UnitsCsv);
+        assert_eq!(f(None, "a.NDJSON").unwrap(), parse::Format::Jsonl);
+        assert_eq!(f(None, "a.out").unwrap(), parse::Format::Json);
+        assert_eq!(
+            f(Some(parse::Format::UnitsCsv), "all.csv").unwrap(),
+            parse::Format::UnitsCsv
+        );
+        assert!(f(Some(parse::Format::Json), "a.csv").is_err());
+    }
+
+    #[test]
+    fn the_cli_definition_is_consistent() {
+        Cli::command().debug_assert();
     }
 }

@@ -2,26 +2,26 @@
 //! JSON Lines, CSV or XLSX.
 //!
 //! * one output (stdout or `-o FILE`) for all inputs: a JSON object (one
-//!   input) or array, JSON Lines streamed in input order, CSV rows, or one
-//!   workbook (`--format xlsx -o FILE`);
+//!   file argument) or array (several arguments, a folder or a list), JSON
+//!   Lines, CSV rows — streamed in input order as files are done — or one
+//!   workbook;
 //! * `--out-dir DIR`: one output per input, mirroring the input tree.
 //!
 //! Files are parsed in parallel (`--jobs`); a bad file is reported and the
 //! batch goes on. Exit code 0 when every input converted, 1 when some failed.
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use clap::ValueEnum;
-use fengong::batch::{self, Input};
+use fengong::batch::{self, Destination, Guard, Input, Report, Status};
 use fengong::{Notice, output};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 /// Output formats of `parse`.
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
 pub enum Format {
-    /// The notice as JSON (the eval/GUIDE.md contract).
+    /// The notice as JSON (see docs/rules.md); several notices: an array.
     Json,
     /// One JSON object per line, one line per notice.
     Jsonl,
@@ -51,24 +51,33 @@ impl Format {
 /// Arguments of `parse`.
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Notice files or folders (walked recursively).
-    #[arg(required = true)]
+    /// Notice files or folders (walked recursively); `-` reads standard input.
+    #[arg(required_unless_present = "files_from")]
     pub inputs: Vec<PathBuf>,
-    /// Output format.
-    #[arg(short, long, value_enum, default_value = "json")]
-    pub format: Format,
+    /// Also read the paths listed in FILE, one per line (`-`: standard input).
+    #[arg(long, value_name = "FILE")]
+    pub files_from: Option<PathBuf>,
+    /// Output format [default: from the -o extension, else json].
+    #[arg(short, long, value_enum)]
+    pub format: Option<Format>,
     /// Write everything to this file (atomically) instead of standard output.
     #[arg(short, long, conflicts_with = "out_dir")]
     pub output: Option<PathBuf>,
     /// Write one output per input into this folder, mirroring the input tree.
     #[arg(long)]
     pub out_dir: Option<PathBuf>,
-    /// Number of worker threads (default: one per core).
+    /// Worker threads (default and 0: one per core).
     #[arg(short, long)]
     pub jobs: Option<usize>,
-    /// No progress bar and no summary.
+    /// No progress bar and no summary (failures are still reported).
     #[arg(short, long)]
     pub quiet: bool,
+    /// Name every file with warnings in the summary, not just the first few.
+    #[arg(short, long)]
+    pub verbose: bool,
+    /// Replace outputs that are read-only or were not written by fengong.
+    #[arg(long)]
+    pub force: bool,
     /// Do not start CSV output with a UTF-8 byte-order mark.
     #[arg(long)]
     pub no_bom: bool,
@@ -80,162 +89,325 @@ pub struct Args {
     pub max_bytes: u64,
 }
 
-/// Result of one file.
-type Outcome = Result<Notice, String>;
+/// How many finished files may wait for the ones before them.
+const WINDOW: usize = 64;
 
-pub fn run(args: Args) -> Result<ExitCode> {
-    let mut opts = fengong::Options {
-        max_bytes: args.max_bytes,
-        ..Default::default()
-    };
-    for a in &args.aliases {
-        opts.aliases.load_user_file(a)?;
+/// A converted file, rendered by the worker that parsed it.
+struct Done {
+    /// Its part of the output (a JSON element, a line, CSV rows, a file).
+    bytes: Vec<u8>,
+    /// The notice itself, kept only for a workbook.
+    notice: Option<Notice>,
+    warnings: Vec<String>,
+    item_warnings: usize,
+}
+
+impl Done {
+    fn new(n: Notice, bytes: Vec<u8>, keep: bool) -> Done {
+        Done {
+            bytes,
+            item_warnings: n.items.iter().map(|i| i.warnings.len()).sum(),
+            warnings: n.warnings.clone(),
+            notice: keep.then_some(n),
+        }
     }
-    if let Some(j) = args.jobs {
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(j.max(1))
-            .build_global()
-            .ok();
+}
+
+pub fn run(args: Args) -> Result<Status> {
+    let opts = super::options(&args.aliases, args.max_bytes)?;
+    let format = super::pick_format(args.format, args.output.as_deref(), Format::Json)?;
+    let mut paths = args.inputs.clone();
+    if let Some(list) = &args.files_from {
+        paths.extend(read_list(list, &paths)?);
     }
-    let inputs = batch::collect_inputs(&args.inputs).context("listing the inputs")?;
-    if inputs.is_empty() {
-        bail!(
-            "no supported files found in {}",
-            args.inputs
-                .iter()
-                .map(|p| p.display().to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
+    if let Some(dir) = &args.out_dir {
+        super::make_out_dir(dir)?;
     }
-    if args.format == Format::Xlsx && args.output.is_none() && args.out_dir.is_none() {
-        bail!(
-            "--format xlsx needs -o FILE or --out-dir DIR (a workbook is not written to a terminal)"
-        );
+    let skip: Vec<PathBuf> = args.out_dir.iter().cloned().collect();
+    let inputs = super::inputs(&paths, &skip, args.files_from.is_some())?;
+    let guard = Guard::new(&inputs, args.force);
+    if format == Format::Xlsx && args.output.is_none() && args.out_dir.is_none() {
+        if std::io::stdout().is_terminal() {
+            bail!(
+                "a workbook is binary: give -o FILE or --out-dir DIR, or redirect standard output to a file"
+            );
+        }
     }
-    let many = inputs.len() > 1 || args.inputs.iter().any(|p| p.is_dir());
-    let bar = progress_bar(inputs.len(), args.quiet || !many);
+    batch::set_jobs(args.jobs);
+    let bar = progress_bar(inputs.files.len(), args.quiet || !inputs.many);
     let mut report = Report::default();
-    let work = |i: &Input| -> Outcome {
-        let r = batch::parse_guarded(&i.path, &opts);
-        bar.inc(1);
-        r
-    };
+    for (p, e) in &inputs.failed {
+        report.failed(p, e.clone());
+    }
+    let bom = !args.no_bom;
 
     if let Some(dir) = &args.out_dir {
-        let outs = batch::output_paths(&inputs, dir, args.format.extension());
+        let outs = batch::output_paths(&inputs.files, dir, format.extension());
         // Temporary files an interrupted earlier run left behind.
         batch::remove_stale_temps(&outs);
         let index: std::collections::HashMap<&PathBuf, usize> = inputs
+            .files
             .iter()
             .enumerate()
             .map(|(k, i)| (&i.path, k))
             .collect();
-        let bom = !args.no_bom;
-        let format = args.format;
         batch::run_ordered(
-            &inputs,
-            256,
+            &inputs.files,
+            WINDOW,
             |i| {
-                let r = work(i).and_then(|n| {
-                    let bytes =
-                        render(std::slice::from_ref(&n), format, bom).map_err(|e| e.to_string())?;
-                    let out = &outs[index[&i.path]];
-                    output::write_atomic(out, &bytes)
-                        .map_err(|e| format!("writing {}: {e}", out.display()))?;
-                    Ok(n)
-                });
-                r.map(|n| warning_count(&n))
+                let n = batch::read(i, &opts)?;
+                let bytes = render_whole(std::slice::from_ref(&n), format, bom, false)?;
+                let out = &outs[index[&i.path]];
+                write_file(&guard, dir, out, &bytes)?;
+                Ok(Done::new(n, Vec::new(), false))
             },
-            |i, r| report.record(i, r),
+            |i, r: Result<Done, String>| {
+                bar.inc(1);
+                record(&mut report, i, r);
+            },
         );
-    } else if args.format == Format::Jsonl && args.output.is_none() {
-        // Streamed to stdout in input order.
-        let mut out = std::io::stdout().lock();
-        let mut io_err = None;
-        batch::run_ordered(&inputs, 64, work, |i, r| {
-            if let Ok(n) = &r
-                && io_err.is_none()
-                && let Err(e) = out.write_all(output::json::to_json_line(n).as_bytes())
-            {
-                io_err = Some(e);
-            }
-            report.record(i, r.map(|n| warning_count(&n)));
-        });
-        if let Some(e) = io_err {
-            return Err(e.into());
-        }
-        out.flush()?;
-    } else {
+    } else if format == Format::Xlsx {
+        let mut dest =
+            Destination::open(args.output.as_deref(), &guard).map_err(anyhow::Error::msg)?;
         let mut notices = Vec::new();
-        batch::run_ordered(&inputs, 64, work, |i, r| {
-            if let Ok(n) = &r {
-                notices.push(n.clone());
-            }
-            report.record(i, r.map(|n| warning_count(&n)));
-        });
+        batch::run_ordered(
+            &inputs.files,
+            WINDOW,
+            |i| batch::read(i, &opts).map(|n| Done::new(n, Vec::new(), true)),
+            |i, mut r| {
+                bar.inc(1);
+                if let Ok(d) = &mut r {
+                    notices.extend(d.notice.take());
+                }
+                record(&mut report, i, r);
+            },
+        );
         bar.finish_and_clear();
         if !notices.is_empty() {
-            let bytes = render(&notices, args.format, !args.no_bom)?;
-            match &args.output {
-                Some(p) => output::write_atomic(p, &bytes)
-                    .with_context(|| format!("writing {}", p.display()))?,
-                None => {
-                    let mut out = std::io::stdout().lock();
-                    out.write_all(&bytes)?;
-                    out.flush()?;
+            let bytes = output::xlsx::workbook(&notices)
+                .map_err(|e| anyhow::anyhow!("writing the workbook: {e}"))?;
+            if let Err(e) = dest
+                .write_all(&bytes)
+                .map_err(|e| dest.error(&e))
+                .and_then(|_| dest.finish())
+            {
+                report.failed("output", e);
+            }
+        }
+    } else {
+        let shape = Shape::of(format, inputs.many, bom);
+        let mut dest =
+            Destination::open(args.output.as_deref(), &guard).map_err(anyhow::Error::msg)?;
+        let mut started = false;
+        let mut write_err: Option<std::io::Error> = None;
+        batch::run_ordered(
+            &inputs.files,
+            WINDOW,
+            |i| {
+                let n = batch::read(i, &opts)?;
+                let bytes = shape.chunk(&n)?;
+                Ok(Done::new(n, bytes, false))
+            },
+            |i, r: Result<Done, String>| {
+                bar.inc(1);
+                if let Ok(d) = &r
+                    && write_err.is_none()
+                {
+                    let sep = if started {
+                        shape.separator()
+                    } else {
+                        shape.head()
+                    };
+                    started = true;
+                    if let Err(e) = dest.write_all(&sep).and_then(|_| dest.write_all(&d.bytes)) {
+                        write_err = Some(e);
+                    }
+                }
+                record(&mut report, i, r);
+            },
+        );
+        bar.finish_and_clear();
+        match write_err {
+            Some(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                // The reader stopped early (`| head`): not a failure.
+                report.print(inputs.many && !args.quiet, args.verbose);
+                return Ok(report.status());
+            }
+            Some(e) => report.failed("output", dest.error(&e)),
+            None if started => {
+                let tail = shape.tail();
+                if let Err(e) = dest
+                    .write_all(&tail)
+                    .map_err(|e| dest.error(&e))
+                    .and_then(|_| dest.finish())
+                {
+                    report.failed("output", e);
                 }
             }
+            // Nothing converted: no output at all (an -o file is not touched).
+            None => {}
         }
     }
     bar.finish_and_clear();
-    report.print(many && !args.quiet);
-    Ok(if report.failed.is_empty() {
-        ExitCode::SUCCESS
+    report.print(inputs.many && !args.quiet, args.verbose);
+    Ok(report.status())
+}
+
+/// Record one file's outcome.
+fn record(report: &mut Report, input: &Input, r: Result<Done, String>) {
+    match r {
+        Ok(d) => report.converted(&input.name(), &d.warnings, d.item_warnings),
+        Err(e) => report.failed(&input.name(), e),
+    }
+}
+
+/// The paths listed in `--files-from` (`-`: standard input, which then
+/// cannot also be an input).
+fn read_list(list: &std::path::Path, inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let text = if list.as_os_str() == batch::walk::STDIN {
+        if inputs.iter().any(|p| p.as_os_str() == batch::walk::STDIN) {
+            bail!("--files-from - and the input - both want standard input");
+        }
+        std::io::read_to_string(std::io::stdin()).map_err(|e| {
+            anyhow::anyhow!(
+                "reading the list from standard input: {}",
+                batch::io_message(&e)
+            )
+        })?
     } else {
-        ExitCode::from(1)
-    })
+        std::fs::read_to_string(list).map_err(|e| {
+            anyhow::anyhow!("--files-from {}: {}", list.display(), batch::io_message(&e))
+        })?
+    };
+    Ok(batch::walk::read_list(&text))
 }
 
-/// Warnings of a converted notice (notice-level and item-level), for the summary.
-fn warning_count(n: &Notice) -> usize {
-    n.warnings.len() + n.items.iter().map(|i| i.warnings.len()).sum::<usize>()
+/// Write one `--out-dir` output: subfolders of the output folder are
+/// created to mirror the input tree; the file itself goes through the guard.
+fn write_file(
+    guard: &Guard,
+    root: &std::path::Path,
+    out: &std::path::Path,
+    bytes: &[u8],
+) -> Result<(), String> {
+    let dir = output::parent_dir(out);
+    if dir != root && !dir.is_dir() {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("cannot create {}: {}", dir.display(), batch::io_message(&e)))?;
+    }
+    let mut f = guard.create(out)?;
+    f.write_all(bytes)
+        .and_then(|_| f.commit())
+        .map_err(|e| batch::guard::write_error(out, &e))
 }
 
-#[derive(Default)]
-struct Report {
-    converted: usize,
-    warnings: usize,
-    failed: Vec<(PathBuf, String)>,
+/// How one stream of notices is laid out: a JSON object or array, JSON
+/// Lines, or CSV with one header.
+#[derive(Clone, Copy)]
+struct Shape {
+    format: Format,
+    array: bool,
+    bom: bool,
 }
 
-impl Report {
-    /// Record one file: its warning count, or why it failed.
-    fn record(&mut self, input: &Input, r: Result<usize, String>) {
-        match r {
-            Ok(warnings) => {
-                self.converted += 1;
-                self.warnings += warnings;
-            }
-            Err(e) => self.failed.push((input.path.clone(), e)),
+impl Shape {
+    fn of(format: Format, many: bool, bom: bool) -> Shape {
+        Shape {
+            format,
+            array: many,
+            bom,
         }
     }
 
-    fn print(&self, summary: bool) {
-        if !summary {
-            for (p, e) in &self.failed {
-                eprintln!("fengong: {}: {e}", p.display());
+    /// What goes before the first notice.
+    fn head(&self) -> Vec<u8> {
+        match self.format {
+            Format::Json if self.array => b"[\n".to_vec(),
+            Format::Csv | Format::UnitsCsv | Format::TargetsCsv => {
+                render_whole(&[], self.format, self.bom, false).unwrap_or_default()
             }
-            return;
+            _ => Vec::new(),
         }
-        eprintln!(
-            "fengong: {} converted, {} failed, {} warnings",
-            self.converted,
-            self.failed.len(),
-            self.warnings
-        );
-        for (p, e) in &self.failed {
-            eprintln!("  failed: {}: {e}", p.display());
+    }
+
+    /// What goes between two notices.
+    fn separator(&self) -> Vec<u8> {
+        match self.format {
+            Format::Json if self.array => b",\n".to_vec(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// What goes after the last notice.
+    fn tail(&self) -> Vec<u8> {
+        match self.format {
+            Format::Json if self.array => b"\n]\n".to_vec(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// One notice's part: an array element (indented as in a pretty array),
+    /// an object, a line, or CSV rows without the header.
+    fn chunk(&self, n: &Notice) -> Result<Vec<u8>, String> {
+        match self.format {
+            Format::Json if self.array => Ok(indented_element(&output::json::to_json(n))),
+            _ => render_whole(std::slice::from_ref(n), self.format, false, true),
+        }
+    }
+}
+
+/// A pretty JSON document as an element of a pretty array: every line
+/// indented by two spaces, no final newline (what `to_string_pretty` of
+/// the array would give; strings hold no raw newlines).
+fn indented_element(json: &str) -> Vec<u8> {
+    let mut out = String::with_capacity(json.len() + json.len() / 16);
+    for (k, line) in json.trim_end_matches('\n').split('\n').enumerate() {
+        if k > 0 {
+            out.push('\n');
+        }
+        out.push_str("  ");
+        out.push_str(line);
+    }
+    out.into_bytes()
+}
+
+/// The whole output for `notices`; `rows_only` leaves out a CSV header.
+fn render_whole(
+    notices: &[Notice],
+    format: Format,
+    bom: bool,
+    rows_only: bool,
+) -> Result<Vec<u8>, String> {
+    let csv = |r: std::io::Result<Vec<u8>>| -> Result<Vec<u8>, String> {
+        let bytes = r.map_err(|e| e.to_string())?;
+        if rows_only {
+            // The header is one line (no quoted line breaks).
+            let cut = bytes
+                .iter()
+                .position(|b| *b == b'\n')
+                .map_or(bytes.len(), |i| i + 1);
+            Ok(bytes[cut..].to_vec())
+        } else {
+            Ok(bytes)
+        }
+    };
+    match format {
+        Format::Json if notices.len() == 1 => Ok(output::json::to_json(&notices[0]).into_bytes()),
+        Format::Json => {
+            let mut s = serde_json::to_string_pretty(notices).map_err(|e| e.to_string())?;
+            s.push('\n');
+            Ok(s.into_bytes())
+        }
+        Format::Jsonl => Ok(notices
+            .iter()
+            .map(output::json::to_json_line)
+            .collect::<String>()
+            .into_bytes()),
+        Format::Csv => csv(output::csv::items_csv(notices, bom)),
+        Format::UnitsCsv => csv(output::csv::units_csv(notices, bom)),
+        Format::TargetsCsv => csv(output::csv::targets_csv(notices, bom)),
+        Format::Xlsx => {
+            output::xlsx::workbook(notices).map_err(|e| format!("writing the workbook: {e}"))
         }
     }
 }
@@ -253,23 +425,41 @@ fn progress_bar(len: usize, hidden: bool) -> ProgressBar {
     bar
 }
 
-fn render(notices: &[Notice], format: Format, bom: bool) -> Result<Vec<u8>> {
-    Ok(match format {
-        Format::Json if notices.len() == 1 => output::json::to_json(&notices[0]).into_bytes(),
-        Format::Json => {
-            let mut s = serde_json::to_string_pretty(notices)?;
-            s.push('\n');
-            s.into_bytes()
-        }
-        Format::Jsonl => notices
-            .iter()
-            .map(output::json::to_json_line)
-            .collect::<String>()
-            .into_bytes(),
-        Format::Csv => output::csv::items_csv(notices, bom)?,
-        Format::UnitsCsv => output::csv::units_csv(notices, bom)?,
-        Format::TargetsCsv => output::csv::targets_csv(notices, bom)?,
-        Format::Xlsx => output::xlsx::workbook(notices)
-            .map_err(|e| anyhow::anyhow!("writing the workbook: {e}"))?,
-    })
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_streamed_array_is_the_pretty_array() {
+        let opts = fengong::Options::default();
+        let a = fengong::parse_text(
+            "一、总体要求\n1.推进“放管服”改革。（牵头单位：省发展改革委）\n",
+            &opts,
+        );
+        let b = fengong::parse_text("二、保障措施\n", &opts);
+        let shape = Shape::of(Format::Json, true, false);
+        let mut s = shape.head();
+        s.extend(shape.chunk(&a).unwrap());
+        s.extend(shape.separator());
+        s.extend(shape.chunk(&b).unwrap());
+        s.extend(shape.tail());
+        let mut expected = serde_json::to_string_pretty(&vec![a, b]).unwrap();
+        expected.push('\n');
+        assert_eq!(String::from_utf8(s).unwrap(), expected);
+    }
+
+    #[test]
+    fn streamed_csv_has_one_header() {
+        let opts = fengong::Options::default();
+        let a = fengong::parse_text(
+            "一、总体要求\n1.推进工作。（牵头单位：省发展改革委）\n",
+            &opts,
+        );
+        let shape = Shape::of(Format::UnitsCsv, true, true);
+        let mut s = shape.head();
+        s.extend(shape.chunk(&a).unwrap());
+        s.extend(shape.chunk(&a).unwrap());
+        let whole = output::csv::units_csv(&[a.clone(), a], true).unwrap();
+        assert_eq!(s, whole);
+    }
 }

@@ -1,14 +1,13 @@
 //! `fengong tasks`: the items one unit leads or shares, across notices — or
 //! the ledger of every unit (`--all-units`).
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use clap::ValueEnum;
+use fengong::batch::{self, Guard, Report, Status};
 use fengong::ledger::{self, Ledger};
-use fengong::output;
 use std::collections::HashSet;
-use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::ExitCode;
+use std::io::IsTerminal;
+use std::path::PathBuf;
 
 /// Output formats of `tasks`.
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -19,32 +18,38 @@ pub enum Format {
     Csv,
     /// JSON: `{unit, kind, entries}` (an array of them with `--all-units`).
     Json,
-    /// XLSX workbook, one sheet per unit (needs `-o`).
+    /// XLSX workbook, one sheet per unit.
     Xlsx,
 }
 
 /// Arguments of `tasks`.
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Notice files (any input format, JSON from `fengong parse`, or a workbook
-    /// written by `fengong parse --format xlsx`).
+    /// Notice files or folders (any input format, JSON from `fengong parse`, or
+    /// a workbook written by `fengong parse --format xlsx`); `-` reads standard input.
     #[arg(required = true)]
     pub inputs: Vec<PathBuf>,
     /// The unit, by any of its names (`注册处`, `省局注册处`, `省市场监管局登记注册处`).
-    #[arg(short, long, required_unless_present = "all_units")]
+    #[arg(short, long)]
     pub unit: Option<String>,
     /// The ledger of every unit: one sheet per unit (xlsx) or one CSV per unit (with --out-dir).
     #[arg(long, conflicts_with = "unit")]
     pub all_units: bool,
-    /// Output format.
-    #[arg(short, long, value_enum, default_value = "table")]
-    pub format: Format,
-    /// Write to this file (atomically) instead of standard output; required for xlsx.
-    #[arg(short, long, required_if_eq("format", "xlsx"))]
+    /// Output format [default: from the -o extension, else table].
+    #[arg(short, long, value_enum)]
+    pub format: Option<Format>,
+    /// Write to this file (atomically) instead of standard output.
+    #[arg(short, long)]
     pub output: Option<PathBuf>,
     /// With --all-units --format csv: write one CSV per unit into this folder.
     #[arg(long, conflicts_with = "output")]
     pub out_dir: Option<PathBuf>,
+    /// Worker threads (default and 0: one per core).
+    #[arg(short, long)]
+    pub jobs: Option<usize>,
+    /// Replace outputs that are read-only or were not written by fengong.
+    #[arg(long)]
+    pub force: bool,
     /// Do not start CSV output with a UTF-8 byte-order mark.
     #[arg(long)]
     pub no_bom: bool,
@@ -53,49 +58,81 @@ pub struct Args {
     pub aliases: Vec<PathBuf>,
 }
 
-pub fn run(args: Args) -> Result<ExitCode> {
-    if args.out_dir.is_some() && !(args.all_units && args.format == Format::Csv) {
+pub fn run(args: Args) -> Result<Status> {
+    if args.unit.is_none() && !args.all_units {
+        bail!("say which unit: --unit NAME or --all-units");
+    }
+    let format = super::pick_format(args.format, args.output.as_deref(), Format::Table)?;
+    if args.out_dir.is_some() && !(args.all_units && format == Format::Csv) {
         bail!("--out-dir goes with --all-units --format csv");
     }
-    let mut opts = fengong::Options::default();
-    for a in &args.aliases {
-        opts.aliases.load_user_file(a)?;
+    if format == Format::Xlsx && args.output.is_none() && std::io::stdout().is_terminal() {
+        bail!("a workbook is binary: give -o FILE, or redirect standard output to a file");
     }
-    let mut failed = 0;
+    let opts = super::options(&args.aliases, fengong::Options::default().max_bytes)?;
+    if let Some(dir) = &args.out_dir {
+        super::make_out_dir(dir)?;
+    }
+    let skip: Vec<PathBuf> = args.out_dir.iter().cloned().collect();
+    let inputs = super::inputs(&args.inputs, &skip, false)?;
+    let guard = Guard::new(&inputs, args.force);
+    if let Some(p) = &args.output {
+        guard.check(p).map_err(anyhow::Error::msg)?;
+    }
+    batch::set_jobs(args.jobs);
+    let mut report = Report::default();
+    for (p, e) in &inputs.failed {
+        report.failed(p, e.clone());
+    }
     let mut notices = Vec::new();
-    for path in &args.inputs {
-        match fengong::parse_path_all(path, &opts) {
-            Ok(ns) => notices.extend(ns),
-            Err(e) => {
-                eprintln!("fengong: {}: {e}", path.display());
-                failed += 1;
+    batch::run_ordered(
+        &inputs.files,
+        64,
+        |i| batch::read_all(i, &opts),
+        |i, r| match r {
+            Ok(ns) => {
+                for n in &ns {
+                    report.notice(&i.name(), n);
+                }
+                notices.extend(ns);
             }
-        }
+            Err(e) => report.failed(&i.name(), e),
+        },
+    );
+    if notices.is_empty() {
+        // Every input failed: no verdict on the unit, no output.
+        report.print(false, false);
+        return Ok(report.status());
     }
     let ledgers: Vec<Ledger> = match &args.unit {
-        Some(q) if !args.all_units => match ledger::ledger_for(&notices, q, &opts.aliases) {
+        Some(q) => match ledger::ledger_for(&notices, q, &opts.aliases) {
             Ok(l) => vec![l],
             Err(e) => {
+                report.print(false, false);
                 eprintln!("fengong: {e}");
-                return Ok(ExitCode::from(1));
+                return Ok(Status::SomeFailed);
             }
         },
-        _ => ledger::all_ledgers(&notices),
+        None => ledger::all_ledgers(&notices),
     };
     let bom = !args.no_bom;
     if let Some(dir) = &args.out_dir {
         let mut taken = HashSet::new();
+        let mut written = 0;
         for l in &ledgers {
             let path = dir.join(ledger::file_name(&l.unit, "csv", &mut taken));
-            write(Some(&path), &ledger::csv(std::slice::from_ref(l), bom)?)?;
+            match guard.write(Some(&path), &ledger::csv(std::slice::from_ref(l), bom)?) {
+                Ok(()) => written += 1,
+                Err(e) => report.failed(&path.display().to_string(), e),
+            }
         }
         eprintln!(
-            "fengong: wrote {} CSV files into {}",
-            ledgers.len(),
+            "fengong: wrote {} into {}",
+            batch::report::plural(written, "CSV file"),
             dir.display()
         );
     } else {
-        let bytes = match args.format {
+        let bytes = match format {
             Format::Table => ledgers
                 .iter()
                 .map(ledger::table)
@@ -114,25 +151,10 @@ pub fn run(args: Args) -> Result<ExitCode> {
             }
             Format::Xlsx => ledger::workbook(&ledgers)?,
         };
-        write(args.output.as_deref(), &bytes)?;
-    }
-    Ok(if failed > 0 {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
-}
-
-fn write(path: Option<&Path>, bytes: &[u8]) -> Result<()> {
-    match path {
-        Some(p) => {
-            output::write_atomic(p, bytes).with_context(|| format!("writing {}", p.display()))
-        }
-        None => {
-            let mut out = std::io::stdout().lock();
-            out.write_all(bytes)?;
-            out.flush()?;
-            Ok(())
+        if let Err(e) = guard.write(args.output.as_deref(), &bytes) {
+            report.failed("output", e);
         }
     }
+    report.print(false, false);
+    Ok(report.status())
 }

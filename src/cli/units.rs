@@ -2,13 +2,12 @@
 //! form, kind, lead/responsible counts and the aliases that mapped to it;
 //! units no alias table knows are flagged so the table can grow.
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::ValueEnum;
-use fengong::batch;
-use fengong::units::report::{UnitSummary, summarize};
-use std::io::Write;
+use fengong::batch::{self, Guard, Report, Status};
+use fengong::output::units_report;
+use fengong::units::report::summarize;
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 /// Output formats of `units`.
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -24,18 +23,24 @@ pub enum Format {
 /// Arguments of `units`.
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Notice files or folders.
+    /// Notice files or folders (walked recursively); `-` reads standard input.
     #[arg(required = true)]
     pub inputs: Vec<PathBuf>,
-    /// Output format.
-    #[arg(short, long, value_enum, default_value = "table")]
-    pub format: Format,
+    /// Output format [default: from the -o extension, else table].
+    #[arg(short, long, value_enum)]
+    pub format: Option<Format>,
     /// Only units no alias table knows.
     #[arg(long)]
     pub unknown: bool,
     /// Write to this file (atomically).
     #[arg(short, long)]
     pub output: Option<PathBuf>,
+    /// Worker threads (default and 0: one per core).
+    #[arg(short, long)]
+    pub jobs: Option<usize>,
+    /// Replace an output that is read-only or was not written by fengong.
+    #[arg(long)]
+    pub force: bool,
     /// No UTF-8 byte-order mark in CSV.
     #[arg(long)]
     pub no_bom: bool,
@@ -44,117 +49,50 @@ pub struct Args {
     pub aliases: Vec<PathBuf>,
 }
 
-pub fn run(args: Args) -> Result<ExitCode> {
-    let mut opts = fengong::Options::default();
-    for a in &args.aliases {
-        opts.aliases.load_user_file(a)?;
+pub fn run(args: Args) -> Result<Status> {
+    let opts = super::options(&args.aliases, fengong::Options::default().max_bytes)?;
+    let format = super::pick_format(args.format, args.output.as_deref(), Format::Table)?;
+    let inputs = super::inputs(&args.inputs, &[], false)?;
+    let guard = Guard::new(&inputs, args.force);
+    if let Some(p) = &args.output {
+        guard.check(p).map_err(anyhow::Error::msg)?;
     }
-    let inputs = batch::collect_inputs(&args.inputs).context("listing the inputs")?;
+    batch::set_jobs(args.jobs);
+    let mut report = Report::default();
+    for (p, e) in &inputs.failed {
+        report.failed(p, e.clone());
+    }
     let mut notices = Vec::new();
-    let mut failed = 0;
     batch::run_ordered(
-        &inputs,
+        &inputs.files,
         64,
-        |i| batch::parse_guarded(&i.path, &opts),
+        |i| batch::read(i, &opts),
         |i, r| match r {
-            Ok(n) => notices.push(n),
-            Err(e) => {
-                eprintln!("fengong: {}: {e}", i.path.display());
-                failed += 1;
+            Ok(n) => {
+                report.notice(&i.name(), &n);
+                notices.push(n);
             }
+            Err(e) => report.failed(&i.name(), e),
         },
     );
-    let mut rows = summarize(&notices);
-    if args.unknown {
-        rows.retain(|u| !u.known);
-    }
-    let bytes = match args.format {
-        Format::Json => {
-            let mut s = serde_json::to_string_pretty(&rows)?;
-            s.push('\n');
-            s.into_bytes()
+    if !notices.is_empty() {
+        let mut rows = summarize(&notices);
+        if args.unknown {
+            rows.retain(|u| !u.known);
         }
-        Format::Csv => csv_bytes(&rows, !args.no_bom)?,
-        Format::Table => table(&rows).into_bytes(),
-    };
-    match &args.output {
-        Some(p) => fengong::output::write_atomic(p, &bytes)
-            .with_context(|| format!("writing {}", p.display()))?,
-        None => {
-            let mut out = std::io::stdout().lock();
-            out.write_all(&bytes)?;
-            out.flush()?;
+        let bytes = match format {
+            Format::Json => {
+                let mut s = serde_json::to_string_pretty(&rows)?;
+                s.push('\n');
+                s.into_bytes()
+            }
+            Format::Csv => units_report::csv(&rows, !args.no_bom)?,
+            Format::Table => units_report::table(&rows).into_bytes(),
+        };
+        if let Err(e) = guard.write(args.output.as_deref(), &bytes) {
+            report.failed("output", e);
         }
     }
-    Ok(if failed > 0 {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
-}
-
-fn csv_bytes(rows: &[UnitSummary], bom: bool) -> Result<Vec<u8>> {
-    let mut w = fengong::output::csv::writer(bom);
-    w.write_record([
-        "canonical",
-        "kind",
-        "lead",
-        "responsible",
-        "notices",
-        "known",
-        "aliases",
-    ])?;
-    for u in rows {
-        w.write_record([
-            u.canonical.as_str(),
-            u.kind.as_str(),
-            &u.lead.to_string(),
-            &u.responsible.to_string(),
-            &u.notices.to_string(),
-            if u.known { "yes" } else { "no" },
-            &u.aliases.join("；"),
-        ])?;
-    }
-    Ok(fengong::output::csv::finish(w)?)
-}
-
-fn width(s: &str) -> usize {
-    s.chars()
-        .map(|c| if fengong::repair::is_wide(c) { 2 } else { 1 })
-        .sum()
-}
-
-fn pad(s: &str, w: usize) -> String {
-    format!("{s}{}", " ".repeat(w.saturating_sub(width(s))))
-}
-
-fn table(rows: &[UnitSummary]) -> String {
-    let w = rows
-        .iter()
-        .map(|u| width(&u.canonical))
-        .max()
-        .unwrap_or(4)
-        .max(4);
-    let mut out = format!(
-        "{}  {:<11}  {:>4}  {:>4}  {:>4}  {:<5}  aliases\n",
-        pad("unit", w),
-        "kind",
-        "lead",
-        "resp",
-        "docs",
-        "known"
-    );
-    for u in rows {
-        out.push_str(&format!(
-            "{}  {:<11}  {:>4}  {:>4}  {:>4}  {:<5}  {}\n",
-            pad(&u.canonical, w),
-            u.kind.as_str(),
-            u.lead,
-            u.responsible,
-            u.notices,
-            if u.known { "yes" } else { "NO" },
-            u.aliases.join("；")
-        ));
-    }
-    out
+    report.print(false, false);
+    Ok(report.status())
 }

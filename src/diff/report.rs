@@ -216,12 +216,32 @@ pub fn to_json(d: &Diff) -> String {
     s
 }
 
-/// CSV, one row per change, the impact summary first (kind `impact`).
+/// Columns of the diff CSV. Impact rows (kind `impact`, first) fill
+/// `unit` and the `gained`/`lost`/`targets_changed` counts and item lists;
+/// change rows fill the path, heading, field, value and redline columns.
+pub const CSV_HEADER: [&str; 15] = [
+    "kind",
+    "unit",
+    "gained",
+    "lost",
+    "targets_changed",
+    "gained_items",
+    "lost_items",
+    "targets_changed_items",
+    "old_path",
+    "new_path",
+    "heading",
+    "field",
+    "old",
+    "new",
+    "redline",
+];
+
+/// CSV, one row per unit impact (kind `impact`) and then one per change;
+/// see [`CSV_HEADER`]. A change's units are in the `unit` column.
 pub fn to_csv(d: &Diff, bom: bool) -> std::io::Result<Vec<u8>> {
     let mut w = crate::output::csv::writer(bom);
-    w.write_record([
-        "kind", "old_path", "new_path", "heading", "field", "old", "new", "redline", "units",
-    ])?;
+    w.write_record(CSV_HEADER)?;
     for u in &d.impact {
         let list = |v: &[ImpactEntry]| {
             v.iter()
@@ -231,24 +251,32 @@ pub fn to_csv(d: &Diff, bom: bool) -> std::io::Result<Vec<u8>> {
         };
         w.write_record([
             "impact",
-            "",
-            "",
-            "",
-            &format!(
-                "+{} −{} ~{}",
-                u.gained.len(),
-                u.lost.len(),
-                u.targets_changed.len()
-            ),
-            &list(&u.lost),
-            &list(&u.gained),
-            &list(&u.targets_changed),
             &u.unit,
+            &u.gained.len().to_string(),
+            &u.lost.len().to_string(),
+            &u.targets_changed.len().to_string(),
+            &list(&u.gained),
+            &list(&u.lost),
+            &list(&u.targets_changed),
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
         ])?;
     }
     for c in &d.changes {
         w.write_record([
             c.kind.as_str(),
+            &c.units.join("；"),
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
             c.old_path.as_deref().unwrap_or(""),
             c.new_path.as_deref().unwrap_or(""),
             &c.heading,
@@ -256,7 +284,6 @@ pub fn to_csv(d: &Diff, bom: bool) -> std::io::Result<Vec<u8>> {
             c.old.as_deref().unwrap_or(""),
             c.new.as_deref().unwrap_or(""),
             &render_inline(&c.redline),
-            &c.units.join("；"),
         ])?;
     }
     crate::output::csv::finish(w)
@@ -314,6 +341,7 @@ pub fn to_html(d: &Diff) -> String {
     let mut h = String::new();
     let src = |s: &Option<String>| esc(s.as_deref().unwrap_or("-"));
     h.push_str("<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">");
+    h.push_str("<meta name=\"generator\" content=\"fengong\">");
     h.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">");
     h.push_str(&format!(
         "<title>fengong diff: {} → {}</title><style>{CSS}</style></head><body>\n",
@@ -510,8 +538,24 @@ mod tests {
         let c = to_csv(&sample(), true).unwrap();
         assert!(c.starts_with(b"\xEF\xBB\xBF"));
         let s = String::from_utf8(c[3..].to_vec()).unwrap();
-        assert!(s.lines().next().unwrap().starts_with("kind,old_path"));
-        assert!(s.contains("target,一/1,一/1"), "{s}");
+        assert!(
+            s.lines()
+                .next()
+                .unwrap()
+                .starts_with("kind,unit,gained,lost")
+        );
+        assert!(s.contains(",,,,,,一/1,一/1,"), "{s}");
+        let mut r = csv::Reader::from_reader(s.as_bytes());
+        for row in r.records() {
+            let row = row.unwrap();
+            // Impact rows hold counts in their own columns, changes do not.
+            let counts = &row[2];
+            assert_eq!(
+                &row[0] == "impact",
+                counts.parse::<usize>().is_ok(),
+                "{row:?}"
+            );
+        }
         assert!(!to_csv(&sample(), false).unwrap().starts_with(b"\xEF"));
     }
 }

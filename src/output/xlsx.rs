@@ -41,6 +41,16 @@ pub const RESPONSIBLE_ZH: &str = "责任";
 pub const YES_ZH: &str = "是";
 /// Boolean false as written in the sheets.
 pub const NO_ZH: &str = "否";
+/// Author recorded in the document properties of every workbook fengong
+/// writes (how a later run recognises a file it may replace).
+pub const AUTHOR: &str = "fengong";
+
+/// A new workbook with fengong as its author.
+pub fn new_workbook() -> Workbook {
+    let mut wb = Workbook::new();
+    wb.set_properties(&rust_xlsxwriter::DocProperties::new().set_author(AUTHOR));
+    wb
+}
 
 /// One column of a sheet: Chinese header, the English (JSON) field name,
 /// whether long text wraps, and the widest the column gets.
@@ -518,7 +528,7 @@ fn add_sheet(
 
 /// The workbook of `notices`: sheets `事项`, `单位`, `指标`, `文件信息`.
 pub fn workbook(notices: &[Notice]) -> Result<Vec<u8>, XlsxError> {
-    let mut wb = Workbook::new();
+    let mut wb = new_workbook();
     let f = Formats::new();
     add_sheet(&mut wb, ITEMS_SHEET, ITEM_COLUMNS, &item_rows(notices), &f)?;
     add_sheet(&mut wb, UNITS_SHEET, UNIT_COLUMNS, &unit_rows(notices), &f)?;
