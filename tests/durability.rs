@@ -69,10 +69,11 @@ fn an_error_does_not_overwrite_a_single_output() {
     let bad = dir.path().join("bad.txt");
     std::fs::write(&bad, [0u8, 159, 146, 150, 0, 0, 1, 2]).unwrap();
     let out = dir.path().join("keep.json");
-    std::fs::write(&out, "previous").unwrap();
+    // An earlier output of fengong (a file it did not write is refused outright).
+    std::fs::write(&out, "[]\n").unwrap();
     let o = fengong(&["parse", bad.to_str().unwrap(), "-o", out.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
-    assert_eq!(std::fs::read_to_string(&out).unwrap(), "previous");
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "[]\n");
     assert!(temp_files(dir.path()).is_empty());
 }
 
@@ -157,4 +158,214 @@ fn a_killed_batch_leaves_only_complete_outputs() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(temp_files(&out).is_empty(), "{:?}", temp_files(&out));
     assert_eq!(std::fs::read_dir(&out).unwrap().count(), files as usize);
+}
+
+// ---- Data safety (issue 12, points 3, 4 and 9) ----
+
+fn run_ok(args: &[&str]) -> std::process::Output {
+    let o = fengong(args);
+    assert!(
+        o.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    o
+}
+
+#[test]
+fn an_output_that_is_an_input_is_refused_by_identity_not_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a.txt");
+    std::fs::write(&a, SEED).unwrap();
+    let o = fengong(&["parse", a.to_str().unwrap(), "-o", a.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("one of the inputs"));
+    assert_eq!(std::fs::read_to_string(&a).unwrap(), SEED);
+    // Another name of the same file (a hard link) is the same file.
+    let link = dir.path().join("link.json");
+    std::fs::hard_link(&a, &link).unwrap();
+    let o = fengong(&[
+        "parse",
+        a.to_str().unwrap(),
+        "-o",
+        link.to_str().unwrap(),
+        "--force",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(std::fs::read_to_string(&a).unwrap(), SEED);
+}
+
+#[test]
+fn an_out_dir_that_is_the_input_folder_never_replaces_an_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().join("in");
+    std::fs::create_dir(&d).unwrap();
+    std::fs::copy(repo("fixtures/formats/seed.xlsx"), d.join("t.xlsx")).unwrap();
+    let before = std::fs::read(d.join("t.xlsx")).unwrap();
+    let o = fengong(&[
+        "parse",
+        d.to_str().unwrap(),
+        "--format",
+        "xlsx",
+        "--out-dir",
+        d.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("t.xlsx") && err.contains("one of the inputs"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read(d.join("t.xlsx")).unwrap(), before);
+}
+
+#[test]
+fn an_out_dir_inside_the_inputs_is_not_read_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().join("in");
+    std::fs::create_dir(&d).unwrap();
+    std::fs::write(d.join("a.txt"), SEED).unwrap();
+    let out = d.join("out");
+    for _ in 0..3 {
+        let o = run_ok(&[
+            "parse",
+            d.to_str().unwrap(),
+            "--out-dir",
+            out.to_str().unwrap(),
+        ]);
+        assert!(String::from_utf8_lossy(&o.stderr).contains("1 converted"));
+    }
+    let names: Vec<_> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names, vec![std::ffi::OsString::from("a.json")]);
+}
+
+#[test]
+fn a_file_fengong_did_not_write_is_replaced_only_with_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a.txt");
+    std::fs::write(&a, SEED).unwrap();
+    let mine = dir.path().join("notes.json");
+    std::fs::write(&mine, "{\"my\": \"notes\"}").unwrap();
+    let args = ["parse", a.to_str().unwrap(), "-o", mine.to_str().unwrap()];
+    let o = fengong(&args);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--force"));
+    assert_eq!(
+        std::fs::read_to_string(&mine).unwrap(),
+        "{\"my\": \"notes\"}"
+    );
+    let mut forced = args.to_vec();
+    forced.push("--force");
+    run_ok(&forced);
+    // Now it is fengong's output: a re-run replaces it without --force.
+    run_ok(&args);
+    // In --out-dir, a foreign file is that input's failure; the rest is written.
+    let out = dir.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    std::fs::write(out.join("a.csv"), "my,own\n1,2\n").unwrap();
+    let o = fengong(&[
+        "parse",
+        a.to_str().unwrap(),
+        "-f",
+        "csv",
+        "--out-dir",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        std::fs::read_to_string(out.join("a.csv")).unwrap(),
+        "my,own\n1,2\n"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_replaced_output_keeps_its_mode_and_a_read_only_one_needs_force() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a.txt");
+    std::fs::write(&a, SEED).unwrap();
+    let out = dir.path().join("out");
+    let args = [
+        "parse",
+        a.to_str().unwrap(),
+        "--out-dir",
+        out.to_str().unwrap(),
+    ];
+    run_ok(&args);
+    let json = out.join("a.json");
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    std::fs::set_permissions(&json, std::fs::Permissions::from_mode(0o640)).unwrap();
+    run_ok(&args);
+    assert_eq!(mode(&json), 0o640);
+    std::fs::set_permissions(&json, std::fs::Permissions::from_mode(0o444)).unwrap();
+    std::fs::write(&a, SEED.replace("850", "851")).unwrap();
+    let o = fengong(&args);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("a.json") && err.contains("read-only"), "{err}");
+    assert!(!std::fs::read_to_string(&json).unwrap().contains("851"));
+    let mut forced = args.to_vec();
+    forced.push("--force");
+    run_ok(&forced);
+    assert!(std::fs::read_to_string(&json).unwrap().contains("851"));
+    assert_eq!(
+        mode(&json),
+        0o444,
+        "--force replaces the content, not the mode"
+    );
+}
+
+/// A folder nested so deep that its path is longer than the OS accepts:
+/// listing it fails even for root (unlike a chmod 000 folder).
+#[cfg(unix)]
+fn unlistable_folder(parent: &Path) -> std::path::PathBuf {
+    let seg = "d".repeat(200);
+    let script = format!(
+        "cd '{}' && for i in $(seq 25); do mkdir {seg} && cd -P {seg} || exit 1; done",
+        parent.display()
+    );
+    let st = Command::new("sh").arg("-c").arg(&script).status().unwrap();
+    assert!(st.success());
+    parent.join(&seg)
+}
+
+#[cfg(unix)]
+#[test]
+fn an_unreadable_subfolder_is_reported_by_name_and_the_rest_converted() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().join("in");
+    std::fs::create_dir(&d).unwrap();
+    std::fs::write(d.join("a.txt"), SEED).unwrap();
+    std::fs::write(d.join("z.txt"), SEED).unwrap();
+    let top = unlistable_folder(&d);
+    let o = fengong(&["parse", d.to_str().unwrap(), "--format", "jsonl"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("2 converted, 1 failed"), "{err}");
+    assert!(
+        err.contains(top.file_name().unwrap().to_str().unwrap()),
+        "{err}"
+    );
+    assert_eq!(
+        o.stdout
+            .split(|b| *b == b'\n')
+            .filter(|l| !l.is_empty())
+            .count(),
+        2
+    );
+    // And a chmod 000 folder, where permissions apply (not as root).
+    use std::os::unix::fs::PermissionsExt;
+    let locked = d.join("locked");
+    std::fs::create_dir(&locked).unwrap();
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
+    if std::fs::read_dir(&locked).is_err() {
+        let o = fengong(&["parse", d.to_str().unwrap(), "--format", "jsonl"]);
+        assert!(String::from_utf8_lossy(&o.stderr).contains("locked"));
+    }
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
+    // (tempdir's cleanup removes it: std walks folders with openat.)
 }

@@ -133,10 +133,11 @@ fn bad_input_is_a_clear_error_naming_the_file() {
 fn an_error_does_not_overwrite_an_existing_output() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("keep.json");
-    std::fs::write(&out, "previous").unwrap();
+    // An earlier output of fengong (a file it did not write is refused outright).
+    std::fs::write(&out, "[]\n").unwrap();
     let o = fengong(&["parse", "no/such/file.txt", "-o", out.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
-    assert_eq!(std::fs::read_to_string(&out).unwrap(), "previous");
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "[]\n");
 }
 
 #[test]

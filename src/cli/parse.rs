@@ -127,11 +127,7 @@ pub fn run(args: Args) -> Result<Status> {
     let inputs = super::inputs(&paths, &skip, args.files_from.is_some())?;
     let guard = Guard::new(&inputs, args.force);
     if format == Format::Xlsx && args.output.is_none() && args.out_dir.is_none() {
-        if std::io::stdout().is_terminal() {
-            bail!(
-                "a workbook is binary: give -o FILE or --out-dir DIR, or redirect standard output to a file"
-            );
-        }
+        bail!("a workbook needs -o FILE or --out-dir DIR (it is never written to standard output)");
     }
     batch::set_jobs(args.jobs);
     let bar = progress_bar(inputs.files.len(), args.quiet || !inputs.many);

@@ -6,7 +6,6 @@ use clap::ValueEnum;
 use fengong::batch::{self, Guard, Report, Status};
 use fengong::ledger::{self, Ledger};
 use std::collections::HashSet;
-use std::io::IsTerminal;
 use std::path::PathBuf;
 
 /// Output formats of `tasks`.
@@ -18,7 +17,7 @@ pub enum Format {
     Csv,
     /// JSON: `{unit, kind, entries}` (an array of them with `--all-units`).
     Json,
-    /// XLSX workbook, one sheet per unit.
+    /// XLSX workbook, one sheet per unit (needs `-o`).
     Xlsx,
 }
 
@@ -66,8 +65,8 @@ pub fn run(args: Args) -> Result<Status> {
     if args.out_dir.is_some() && !(args.all_units && format == Format::Csv) {
         bail!("--out-dir goes with --all-units --format csv");
     }
-    if format == Format::Xlsx && args.output.is_none() && std::io::stdout().is_terminal() {
-        bail!("a workbook is binary: give -o FILE, or redirect standard output to a file");
+    if format == Format::Xlsx && args.output.is_none() {
+        bail!("a workbook needs -o FILE (it is never written to standard output)");
     }
     let opts = super::options(&args.aliases, fengong::Options::default().max_bytes)?;
     if let Some(dir) = &args.out_dir {
