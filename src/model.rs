@@ -2,7 +2,7 @@
 //! header and its numbered [`Item`]s, each with [`Unit`]s and [`Target`]s.
 //!
 //! Field order is declaration order, so JSON output is deterministic. The
-//! JSON contract is the one in `eval/GUIDE.md`: `meta`, `items[].path`,
+//! JSON contract is the one in `docs/rules.md`: `meta`, `items[].path`,
 //! `heading`, `text`, `lead_units`, `responsible_units`, `targets`, `warnings`;
 //! everything else is extra.
 

@@ -1,4 +1,4 @@
-//! JSON output: the contract of `eval/GUIDE.md`, pretty-printed; JSON Lines for batches.
+//! JSON output: the contract of `docs/rules.md`, pretty-printed; JSON Lines for batches.
 
 use crate::model::Notice;
 
