@@ -238,9 +238,7 @@ pub fn written_by_fengong(path: &Path) -> bool {
         if rest.starts_with(']') {
             return true;
         }
-        return rest
-            .strip_prefix('{')
-            .is_some_and(|r| json_first_key_is_ours(r));
+        return rest.strip_prefix('{').is_some_and(json_first_key_is_ours);
     }
     if let Some(rest) = t.strip_prefix('{') {
         return json_first_key_is_ours(rest);
@@ -342,7 +340,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let input = dir.path().join("a.txt");
         std::fs::write(&input, "一、总体要求\n").unwrap();
-        let inputs = super::super::walk::collect(&[input.clone()], &[], false).unwrap();
+        let inputs = super::super::walk::collect(std::slice::from_ref(&input), &[], false).unwrap();
         let g = Guard::new(&inputs, true);
         let e = g.check(&input).unwrap_err();
         assert!(e.contains("one of the inputs"), "{e}");
