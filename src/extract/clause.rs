@@ -1,10 +1,27 @@
-//! Unit clauses: `（牵头单位：…；责任单位：…）` in either bracket width, label
-//! lines after an item, verb forms `（X牵头，Y配合）`, `（X负责）`,
-//! `由X牵头，Y配合`, and the `列第一位者为牵头单位（下同）` convention.
+//! Unit clauses, recognised by what they are made of rather than by a fixed
+//! list of spellings. A clause is a bracketed span (any bracket kind or
+//! width: `（）` `()` `〔〕` `【】` `〈〉` `［］` `〖〗`), a label line
+//! (`责任单位：区发改局`), or a sentence of its own, whose pieces are
+//!
+//! - labelled lists: `牵头单位：…`, `责任部门：…`, and any short label word
+//!   ending in 单位/部门/处室/科室/股室 followed by a colon;
+//! - lists of organization names (see [`crate::units::org`]) ending in a role
+//!   word (`data/role_words.txt`: 牵头, 负责, 负责落实, 配合, 参与, 指导,
+//!   按职责分工负责 …), or joined by `会同` (`X会同Y负责`: X leads, Y is
+//!   responsible);
+//! - deadline phrases (`年内持续推进`, `6月底完成`);
+//! - standing notes (`具体任务不再做分工，下同`, `data/clause_notes.txt`) and the
+//!   declaration `列第一位者为牵头单位（下同）`.
+//!
+//! A clause cut by the end of a truncated copy keeps the complete names
+//! before the cut and is marked [`Clause::truncated`]. `由X牵头，Y配合` in
+//! running text is read where no other clause was found.
 //!
 //! Everything works on the folded view of an item's text and returns byte
 //! ranges into it, so the caller can recover the original text.
 
+use crate::units::org::is_org_name;
+use crate::units::split::{split_top, split_units, trim_range};
 use regex::Regex;
 use std::ops::Range;
 use std::sync::LazyLock;
@@ -46,135 +63,232 @@ pub struct Clause {
     pub declares_first_lead: bool,
     /// … with `下同`: the declaration holds for later clauses too.
     pub declares_same_below: bool,
+    /// The clause was cut off by the end of the text (a truncated copy): the
+    /// name that ran into the cut was dropped.
+    pub truncated: bool,
 }
 
+/// The role a role word gives the list before it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Lead,
+    Responsible,
+    /// `会同`: the list before leads, the list after is responsible.
+    Partner,
+}
+
+/// Role words (`data/role_words.txt`), longest first.
+static ROLE_WORDS: LazyLock<Vec<(&'static str, Role)>> = LazyLock::new(|| {
+    let mut v: Vec<(&str, Role)> = include_str!("../data/role_words.txt")
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .filter_map(|l| {
+            let (word, role) = l.split_once('\t')?;
+            let role = match role.trim() {
+                "lead" => Role::Lead,
+                "responsible" => Role::Responsible,
+                "partner" => Role::Partner,
+                _ => return None,
+            };
+            Some((word.trim(), role))
+        })
+        .collect();
+    v.sort_by_key(|(w, _)| std::cmp::Reverse(w.len()));
+    v
+});
+
+/// Standing notes (`data/clause_notes.txt`).
+static NOTES: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+    include_str!("../data/clause_notes.txt")
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .collect()
+});
+
+/// Label words that may stand without a colon (`牵头单位 区发改局`).
 const LABELS: &str = r"牵头责任单位|牵头负责单位|牵头负责领导|牵头领导|牵头单位|牵头部门|牵头处室|牵头科室|协同责任单位|协同单位|责任单位|责任部门|责任处室|责任科室|配合单位|配合部门|配合处室|参与单位|参与部门|协办单位|主办单位|承办单位|监考单位|考核单位|责任领导|分管领导|负责领导|完成时限|完成时间|时间节点|时限要求|责任人";
 
-static LABEL: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(&format!(r"({LABELS})\s*[:]?")).unwrap());
+/// Characters a label must follow: start of the text, a space, a separator
+/// or a bracket (so `各专项牵头单位` is a name, not `各专项` + a label).
+const LABEL_BOUNDARY: &str = r"(?:^|[\s(\[〔【〈〖,;。、:])";
 
-static LABEL_LINE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(&format!(r"(?m)^[\s(]*({LABELS})\s*:")).unwrap());
+/// A label: a known label word after a boundary (colon optional) or before a
+/// colon (`市商务局责任单位:`), or any short word ending in
+/// 单位/部门/处室/科室/股室/领导 after a boundary and before a colon.
+static LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?:{LABEL_BOUNDARY}({LABELS})\s*:?|({LABELS})\s*:|{LABEL_BOUNDARY}(\p{{Han}}{{0,6}}?(?:单位|部门|处室|科室|股室|领导))\s*:)"
+    ))
+    .unwrap()
+});
+
+/// A short heading word with a colon before a verb-form clause: `部门分工:`,
+/// `责任分工:`.
+static HEADING_WORD: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s*\p{Han}{1,6}\s*:").unwrap());
+
+/// A label at the start of a line (label lines after an item).
+static LABEL_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?m)^[\s(]*(?:({LABELS})|(\p{{Han}}{{0,6}}?(?:单位|部门|处室|科室|股室)))\s*:"
+    ))
+    .unwrap()
+});
 
 static FIRST_IS_LEAD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(列|排)(在)?(第一|首)位(者|的)?(单位|部门)?为牵头(单位|部门)").unwrap()
 });
 
+/// A deadline phrase: starts with a date or a time word.
 static DEADLINE_PART: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"^(年内|长期|持续|\d{4}年|\d{1,2}月|今年|明年|20\d\d|每年|每季度|按年度|常态化|立即)",
+        r"^(?:\d{4}\s*年|\d{4}[-.—]|[0-9一二三四五六七八九十]{1,3}\s*月|年内|年底|年中|年末|年前|上半年|下半年|今年|明年|本年|当年|全年|长期|持续|常态化|立即|即日|每年|每季|每月|每半年|按年度|按季度|按月|第[一二三四]季度|20\d\d|近期|分年度|逐年|\d{1,2}月)",
     )
     .unwrap()
 });
 
 static YOU_QIANTOU: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"由((?:[^,;。:()]|\([^()]*\)){2,80}?)(牵头|负责)(?:[,]((?:[^;。:()]|\([^()]*\)){2,160}?)(配合|参与|协助|协同|按职责分工负责|共同负责))?",
+        r"由((?:[^,;。:()]|\([^()]*\)){2,80}?)(牵头)(?:[,]((?:[^;。:()]|\([^()]*\)){2,160}?)(配合|参与|协助|协同|按职责分工负责|共同负责))?",
     )
     .unwrap()
 });
+
+const OPENERS: &[char] = &['(', '[', '〔', '【', '〈', '〖'];
+const CLOSERS: &[char] = &[')', ']', '〕', '】', '〉', '〗'];
 
 fn slot_of_label(label: &str) -> Slot {
     if label.ends_with("领导") || label == "责任人" {
         Slot::Leaders
     } else if label.starts_with("完成") || label.starts_with("时") {
         Slot::Deadline
-    } else if label.starts_with("牵头") {
+    } else if ["牵头", "主责", "主办", "主要", "主导", "总牵头"]
+        .iter()
+        .any(|p| label.starts_with(p))
+    {
         Slot::Lead
     } else {
         Slot::Responsible
     }
 }
 
-/// Verb endings of a list in a verb-form clause, longest first.
-const VERBS: &[(&str, Slot)] = &[
-    ("牵头负责", Slot::Lead),
-    ("牵头落实", Slot::Lead),
-    ("牵头卖力", Slot::Lead),
-    ("牵头", Slot::Lead),
-    ("按职责分工负责", Slot::Responsible),
-    ("按职责分工卖力", Slot::Responsible),
-    ("按职责分工落实", Slot::Responsible),
-    ("按照职责分工负责", Slot::Responsible),
-    ("按职责负责", Slot::Responsible),
-    ("分工负责", Slot::Responsible),
-    ("分别负责", Slot::Responsible),
-    ("共同负责", Slot::Responsible),
-    ("负责落实", Slot::Responsible),
-    ("配合", Slot::Responsible),
-    ("参与", Slot::Responsible),
-    ("协助", Slot::Responsible),
-    ("协同", Slot::Responsible),
-    ("负责", Slot::Responsible),
-    ("卖力", Slot::Responsible),
-];
-
-fn verb_suffix(s: &str) -> Option<(usize, Slot)> {
+/// The role word `s` ends with: (start of the word, role).
+fn role_suffix(s: &str) -> Option<(usize, Role)> {
     let s = s.trim_end_matches(['。', ' ']);
-    VERBS
+    ROLE_WORDS
         .iter()
-        .find(|(v, _)| s.ends_with(v))
-        .map(|(v, slot)| (s.len() - v.len(), *slot))
+        .find(|(w, r)| *r != Role::Partner && s.ends_with(w))
+        .map(|(w, r)| (s.len() - w.len(), *r))
+}
+
+fn is_note(s: &str) -> bool {
+    NOTES.iter().any(|n| s.contains(n))
+}
+
+fn is_deadline(s: &str) -> bool {
+    DEADLINE_PART.is_match(s) && !is_org_name(s)
 }
 
 /// Find the unit clauses of a folded item text.
 pub fn find_clauses(text: &str) -> Vec<Clause> {
     let mut out = Vec::new();
-    // Parenthesised clauses (top-level brackets).
+    bracket_clauses(text, &mut out);
+    label_lines(text, &mut out);
+    assignment_sentences(text, &mut out);
+    if out.is_empty() {
+        prose(text, &mut out);
+    }
+    out.sort_by_key(|c| c.span.start);
+    out
+}
+
+/// Clauses in top-level brackets of any kind, and a bracket left open by the
+/// end of the text (a truncated copy).
+fn bracket_clauses(text: &str, out: &mut Vec<Clause>) {
     let mut depth = 0usize;
     let mut open = 0usize;
+    // Where the first bracket nested inside the open one was opened, if it is still open.
+    let mut nested_open: Option<usize> = None;
     for (i, c) in text.char_indices() {
-        match c {
-            '(' => {
-                if depth == 0 {
-                    open = i;
-                }
-                depth += 1;
+        if OPENERS.contains(&c) {
+            if depth == 0 {
+                open = i;
+            } else if depth == 1 {
+                nested_open = Some(i);
             }
-            ')' if depth > 0 => {
-                depth -= 1;
-                if depth == 0 {
-                    let inner = open + 1..i;
-                    if let Some(mut cl) = parse_clause(text, inner) {
-                        cl.span = open..i + 1;
-                        out.push(cl);
-                    }
+            depth += 1;
+        } else if CLOSERS.contains(&c) && depth > 0 {
+            depth -= 1;
+            if depth == 1 {
+                nested_open = None;
+            }
+            if depth == 0 {
+                nested_open = None;
+                let inner = open + open_len(text, open)..i;
+                if let Some(mut cl) = parse_clause(text, inner, false) {
+                    cl.span = open..i + c.len_utf8();
+                    out.push(cl);
                 }
             }
-            '\n' => depth = 0,
-            _ => {}
+        } else if c == '\n' {
+            depth = 0;
+            nested_open = None;
         }
     }
-    // A clause cut by the end of the text (truncated copies): `(牵头单位:市发`,
-    // `(机关党委牵头,各处室、直属`. The list that runs into the cut is dropped.
     if depth > 0 {
-        let inner = open + 1..text.len();
-        let content = &text[inner.clone()];
-        let verbs =
-            content.contains("牵头") || content.contains("负责") || content.contains("配合");
-        if (LABEL.is_match(content) || verbs)
-            && let Some(mut cl) = parse_clause(text, inner)
-        {
-            if cl
-                .parts
-                .last()
-                .is_some_and(|p| p.range.end == text.len() && (p.unmarked || !text.ends_with(')')))
-            {
-                cl.parts.pop();
-            }
-            cl.span = open..text.len();
-            if !cl.parts.is_empty() {
-                out.push(cl);
-            }
-        }
+        truncated_clause(text, open, nested_open, out);
     }
-    // Label lines outside brackets: `责任单位：区发改局`.
+}
+
+fn open_len(text: &str, at: usize) -> usize {
+    text[at..].chars().next().map_or(1, char::len_utf8)
+}
+
+/// A clause cut by the end of the text: `（牵头单位：市发改委；责任单位：市财政局、各县人民政府〈含园区、`.
+/// An unclosed bracket inside it is cut off with what follows (the name before
+/// it is complete); otherwise the name after the last separator ran into the
+/// cut and is dropped.
+fn truncated_clause(text: &str, open: usize, nested_open: Option<usize>, out: &mut Vec<Clause>) {
+    let start = open + open_len(text, open);
+    let content = &text[start..];
+    let has_role = LABEL.is_match(content) || ROLE_WORDS.iter().any(|(w, _)| content.contains(w));
+    if !has_role {
+        return;
+    }
+    let end = match nested_open {
+        Some(n) => n,
+        None => {
+            let mut depth = 0i32;
+            let mut cut = start;
+            for (i, c) in content.char_indices() {
+                match c {
+                    _ if OPENERS.contains(&c) => depth += 1,
+                    _ if CLOSERS.contains(&c) => depth -= 1,
+                    '、' | ',' | ';' | '，' | '；' | ':' | '。' if depth <= 0 => {
+                        cut = start + i + c.len_utf8()
+                    }
+                    _ => {}
+                }
+            }
+            cut
+        }
+    };
+    let mut cl = parse_clause(text, start..end, false).unwrap_or_default();
+    cl.span = open..text.len();
+    cl.truncated = true;
+    out.push(cl);
+}
+
+/// Label lines outside brackets: `责任单位：区发改局` at the start of a line.
+/// The list runs to the end of the line (or its first `。`).
+fn label_lines(text: &str, out: &mut Vec<Clause>) {
     for m in LABEL_LINE.find_iter(text) {
         if out.iter().any(|c| c.span.contains(&m.start())) {
             continue;
         }
         let start =
-            m.start() + (m.as_str().len() - m.as_str().trim_start_matches([' ', '(']).len());
+            m.start() + (m.as_str().len() - m.as_str().trim_start_matches([' ', '(', '\n']).len());
         let end = text[start..].find('\n').map_or(text.len(), |e| start + e);
         let line = &text[start..end];
         let unbalanced = line.matches(')').count() > line.matches('(').count();
@@ -183,46 +297,143 @@ pub fn find_clauses(text: &str) -> Vec<Clause> {
         } else {
             end
         };
-        if let Some(mut cl) = parse_clause(text, start..end) {
+        // The last line of a truncated copy: a name cut short (`牵头单位:区商`).
+        let mut list_end = end;
+        let mut truncated = false;
+        if end == text.len() {
+            let last = text[..end]
+                .rfind(['、', ',', ';', '，', '；', ':'])
+                .map_or(start, |i| {
+                    i + text[i..].chars().next().map_or(1, char::len_utf8)
+                });
+            let name = &text[last..end];
+            if !is_org_name(name) && !name.ends_with('等') {
+                list_end = last;
+                truncated = true;
+            }
+        }
+        let parsed = parse_clause(text, start..list_end, false);
+        if parsed.is_some() || truncated {
+            let mut cl = parsed.unwrap_or_default();
             cl.span = start..end;
+            cl.truncated = truncated;
             out.push(cl);
         }
     }
-    // Prose: `由X牵头，Y配合`, only where no other clause was found.
-    if out.is_empty() {
-        for c in YOU_QIANTOU.captures_iter(text) {
-            let lead = c.get(1).expect("group");
-            let slot = if &c[2] == "牵头" {
-                Slot::Lead
-            } else {
-                Slot::Responsible
-            };
-            let mut parts = vec![Part {
-                slot,
-                range: lead.range(),
-                unmarked: false,
-            }];
-            if let Some(r) = c.get(3) {
+}
+
+/// Sentences of their own (after the first) that only assign units:
+/// `县教育局、县卫健局负责落实。`.
+fn assignment_sentences(text: &str, out: &mut Vec<Clause>) {
+    let mut start = 0;
+    let mut first = true;
+    let mut depth = 0i32;
+    let mut ends = Vec::new();
+    for (i, c) in text.char_indices() {
+        match c {
+            _ if OPENERS.contains(&c) || c == '“' || c == '《' => depth += 1,
+            _ if CLOSERS.contains(&c) || c == '”' || c == '》' => depth = (depth - 1).max(0),
+            '\n' => {
+                depth = 0;
+                ends.push((start, i));
+                start = i + 1;
+            }
+            '。' | '!' | '?' if depth == 0 => {
+                ends.push((start, i + c.len_utf8()));
+                start = i + c.len_utf8();
+            }
+            _ => {}
+        }
+    }
+    ends.push((start, text.len()));
+    for (s, e) in ends {
+        let r = trim_range(text, s..e);
+        if r.is_empty() {
+            continue;
+        }
+        if std::mem::take(&mut first) {
+            continue;
+        }
+        if out
+            .iter()
+            .any(|c| c.span.start < r.end && r.start < c.span.end)
+        {
+            continue;
+        }
+        let sentence = &text[r.clone()];
+        if sentence.chars().count() > 300 || role_suffix_anywhere(sentence).is_none() {
+            continue;
+        }
+        if let Some(mut cl) = parse_clause(text, r.clone(), true) {
+            cl.span = r;
+            out.push(cl);
+        }
+    }
+}
+
+fn role_suffix_anywhere(s: &str) -> Option<()> {
+    ROLE_WORDS.iter().any(|(w, _)| s.contains(w)).then_some(())
+}
+
+/// `由X牵头，Y配合` in running text (`由X负责，…` there is a task sentence, not
+/// a clause).
+fn prose(text: &str, out: &mut Vec<Clause>) {
+    for c in YOU_QIANTOU.captures_iter(text) {
+        let lead = c.get(1).expect("group");
+        let slot = Slot::Lead;
+        let mut parts = Vec::new();
+        match split_partner(text, lead.range()) {
+            Some((x, y)) => {
+                parts.push(Part {
+                    slot: Slot::Lead,
+                    range: x,
+                    unmarked: false,
+                });
                 parts.push(Part {
                     slot: Slot::Responsible,
-                    range: r.range(),
+                    range: y,
                     unmarked: false,
                 });
             }
-            out.push(Clause {
-                span: c.get(0).expect("match").range(),
-                parts,
-                ..Default::default()
+            None => parts.push(Part {
+                slot,
+                range: lead.range(),
+                unmarked: false,
+            }),
+        }
+        if let Some(r) = c.get(3) {
+            parts.push(Part {
+                slot: Slot::Responsible,
+                range: r.range(),
+                unmarked: false,
             });
         }
+        out.push(Clause {
+            span: c.get(0).expect("match").range(),
+            parts,
+            ..Default::default()
+        });
     }
-    out.sort_by_key(|c| c.span.start);
-    out
 }
 
-static ORG_END: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(局|委|政府|管委会|办|办公室|中心|院|所|部|厅|公司|集团|银行|单位|部门|机构|街道|处|科|队|站|会|署)(\([^()]*\))?$").unwrap()
-});
+/// `X会同Y`: the ranges of X and Y, when `会同` stands between two lists at top level.
+fn split_partner(text: &str, r: Range<usize>) -> Option<(Range<usize>, Range<usize>)> {
+    let s = &text[r.clone()];
+    let mut depth = 0i32;
+    for (i, c) in s.char_indices() {
+        match c {
+            '(' | '《' | '“' => depth += 1,
+            ')' | '》' | '”' => depth -= 1,
+            '会' if depth == 0 && s[i..].starts_with("会同") && i > 0 => {
+                let x = trim_range(text, r.start..r.start + i);
+                let y = trim_range(text, r.start + i + "会同".len()..r.end);
+                return (!x.is_empty() && !y.is_empty()).then_some((x, y));
+            }
+            _ => {}
+        }
+    }
+    None
+}
 
 static DEADLINE_CELL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
@@ -272,15 +483,57 @@ fn is_unit_list(cell: &str) -> bool {
     if cell.contains('。') || cell.chars().count() > 200 {
         return false;
     }
-    let units = crate::units::split::split_units(cell);
-    !units.is_empty()
-        && units
-            .iter()
-            .all(|r| ORG_END.is_match(&cell[r.clone()]) && cell[r.clone()].chars().count() <= 30)
+    let units = split_units(cell);
+    !units.is_empty() && units.iter().all(|r| is_org_name(&cell[r.clone()]))
 }
 
-/// Parse the inside of a candidate clause; `None` when it is not a unit clause.
-pub fn parse_clause(text: &str, inner: Range<usize>) -> Option<Clause> {
+/// Names of a list, as split by [`split_units`].
+fn names_of(s: &str) -> Vec<&str> {
+    split_units(s).into_iter().map(|r| &s[r]).collect()
+}
+
+/// Whether a list reads as organization names: all of them when `strict`
+/// (a sentence of its own), most of them otherwise (inside brackets).
+fn org_list_ok(s: &str, strict: bool) -> bool {
+    let names = names_of(s);
+    if strict {
+        !names.is_empty() && names.iter().all(|n| is_org_name(n))
+    } else {
+        crate::units::org::is_org_list(&names)
+    }
+}
+
+/// A label found in a clause: the range of the whole match (boundary,
+/// label word, colon), its slot, and whether it is a `责任…` label.
+struct Label {
+    whole: Range<usize>,
+    slot: Slot,
+    responsibility: bool,
+}
+
+fn find_labels(content: &str) -> Vec<Label> {
+    LABEL
+        .captures_iter(content)
+        .map(|cap| {
+            let word = cap
+                .get(1)
+                .or(cap.get(2))
+                .or(cap.get(3))
+                .expect("label word");
+            Label {
+                whole: word.start()..cap.get(0).expect("match").end(),
+                slot: slot_of_label(word.as_str()),
+                responsibility: word.as_str().starts_with("责任"),
+            }
+        })
+        .collect()
+}
+
+/// Parse the inside of a candidate clause (a folded byte range of `text`);
+/// `None` when it is not a unit clause. `strict` (a sentence of its own)
+/// requires every piece to be a list of organization names, a role, a
+/// deadline or a note.
+pub fn parse_clause(text: &str, inner: Range<usize>, strict: bool) -> Option<Clause> {
     let content = &text[inner.clone()];
     if content.trim().is_empty() {
         return None;
@@ -294,128 +547,189 @@ pub fn parse_clause(text: &str, inner: Range<usize>) -> Option<Clause> {
         masked.replace_range(m.range(), &" ".repeat(m.len()));
     }
     let content = masked.as_str();
-    let labels: Vec<_> = LABEL.captures_iter(content).collect();
+    let labels = find_labels(content);
     if !labels.is_empty() {
-        // Text before the first label (e.g. `区委办` in `区委办 牵头单位:`) is ignored.
-        let mut resp_labels = 0;
-        for (k, cap) in labels.iter().enumerate() {
-            let whole = cap.get(0).expect("match");
-            let slot = slot_of_label(&cap[1]);
-            let start = whole.end();
-            let end = labels
-                .get(k + 1)
-                .map_or(content.len(), |n| n.get(0).expect("m").start());
-            let mut range = trim_range(content, start..end);
-            // A declaration sentence inside the list is not a unit.
-            if let Some(m) = FIRST_IS_LEAD.find(&content[range.clone()]) {
-                range.end = range.start + m.start();
-                range = trim_range(content, range);
-            }
-            if range.is_empty() {
-                continue;
-            }
-            if slot == Slot::Responsible && (cap[1].starts_with("责任")) {
-                resp_labels += 1;
-            }
+        if strict && !content[..labels[0].whole.start].trim().is_empty() {
+            return None;
+        }
+        label_clause(content, inner.start, &labels, &mut clause);
+    } else {
+        // A heading word before a verb form (`部门分工:X牵头,Y配合`) is not a unit.
+        let skip = HEADING_WORD.find(content).map_or(0, |m| m.end());
+        verb_clause(&content[skip..], inner.start + skip, strict, &mut clause)?;
+    }
+    (!clause.parts.is_empty()).then_some(clause)
+}
+
+/// Lists after labels. Text before the first label (`区委办 牵头单位:`) is
+/// ignored; a deadline after a comma becomes the deadline; notes and text that
+/// is not a unit list after the first piece are dropped.
+fn label_clause(content: &str, base: usize, labels: &[Label], clause: &mut Clause) {
+    let mut resp_labels = 0;
+    for (k, label) in labels.iter().enumerate() {
+        let end = labels.get(k + 1).map_or(content.len(), |n| n.whole.start);
+        let range = trim_range(content, label.whole.end..end);
+        if range.is_empty() {
+            continue;
+        }
+        if label.slot == Slot::Responsible && label.responsibility {
+            resp_labels += 1;
+        }
+        if matches!(label.slot, Slot::Leaders | Slot::Deadline) {
             clause.parts.push(Part {
-                slot,
-                range: inner.start + range.start..inner.start + range.end,
+                slot: label.slot,
+                range: base + range.start..base + range.end,
                 unmarked: false,
             });
+            continue;
         }
-        let has_lead = clause.parts.iter().any(|p| p.slot == Slot::Lead);
-        if !has_lead && resp_labels >= 2 {
-            if let Some(p) = clause
-                .parts
-                .iter_mut()
-                .find(|p| p.slot == Slot::Responsible)
-            {
-                p.slot = Slot::Lead;
+        let mut run: Option<Range<usize>> = None;
+        let mut kept = 0;
+        let flush = |run: &mut Option<Range<usize>>, clause: &mut Clause| {
+            if let Some(r) = run.take() {
+                clause.parts.push(Part {
+                    slot: label.slot,
+                    range: base + r.start..base + r.end,
+                    unmarked: false,
+                });
             }
-            clause.duplicate_label = true;
+        };
+        let list = &content[range.clone()];
+        for piece in split_top(list, &[',', ';', '，', '；', '。']) {
+            let p = trim_range(list, piece);
+            let s = &list[p.clone()];
+            if s.is_empty() {
+                continue;
+            }
+            let abs = range.start + p.start..range.start + p.end;
+            if is_note(s) || FIRST_IS_LEAD.is_match(s) {
+                flush(&mut run, clause);
+            } else if is_deadline(s) {
+                flush(&mut run, clause);
+                clause.parts.push(Part {
+                    slot: Slot::Deadline,
+                    range: base + abs.start..base + abs.end,
+                    unmarked: false,
+                });
+            } else if kept == 0 || org_list_ok(s, false) {
+                kept += 1;
+                run = Some(match run {
+                    Some(r) => r.start..abs.end,
+                    None => abs,
+                });
+            } else {
+                flush(&mut run, clause);
+            }
         }
-        return (!clause.parts.is_empty()).then_some(clause);
+        flush(&mut run, clause);
     }
-    // Verb forms: split at top-level `,` / `;`.
+    let has_lead = clause.parts.iter().any(|p| p.slot == Slot::Lead);
+    if !has_lead && resp_labels >= 2 {
+        if let Some(p) = clause
+            .parts
+            .iter_mut()
+            .find(|p| p.slot == Slot::Responsible)
+        {
+            p.slot = Slot::Lead;
+        }
+        clause.duplicate_label = true;
+    }
+}
+
+/// Lists read from role words: `X牵头，Y配合`, `X、Y指导`, `X会同Y负责`,
+/// `X指导，Y负责落实`. Lists without a role word before one take its role;
+/// after the last one they are responsible. `None` when no piece carries a
+/// role word after a list of organization names.
+fn verb_clause(content: &str, base: usize, strict: bool, clause: &mut Clause) -> Option<()> {
     let mut pending: Vec<Range<usize>> = Vec::new();
-    let mut any_verb = false;
+    let mut any_role = false;
+    let abs = |r: &Range<usize>| base + r.start..base + r.end;
     for piece in split_top(content, &[',', ';', '，', '；', '。']) {
         let p = trim_range(content, piece);
         let s = &content[p.clone()];
-        if s.is_empty() {
+        if s.is_empty() || is_note(s) || FIRST_IS_LEAD.is_match(s) {
             continue;
         }
-        if FIRST_IS_LEAD.is_match(s) || s == "下同" {
+        if is_deadline(s) {
+            clause.parts.push(Part {
+                slot: Slot::Deadline,
+                range: abs(&p),
+                unmarked: false,
+            });
             continue;
         }
-        if let Some((cut, slot)) = verb_suffix(s) {
-            any_verb = true;
-            let mut list = trim_range(content, p.start..p.start + cut);
-            if content[list.clone()].starts_with('由') {
-                list.start += '由'.len_utf8();
-            }
-            pending.push(list);
+        if let Some(lists) = role_piece(content, p.clone(), strict) {
+            any_role = true;
+            let slot = lists[0].1;
             for r in pending.drain(..) {
-                if r.is_empty() {
-                    continue;
-                }
                 clause.parts.push(Part {
                     slot,
-                    range: inner.start + r.start..inner.start + r.end,
+                    range: abs(&r),
                     unmarked: slot == Slot::Responsible,
                 });
             }
-        } else if DEADLINE_PART.is_match(s) && any_verb {
-            clause.parts.push(Part {
-                slot: Slot::Deadline,
-                range: inner.start + p.start..inner.start + p.end,
-                unmarked: false,
-            });
-        } else {
+            for (r, slot, unmarked) in lists {
+                clause.parts.push(Part {
+                    slot,
+                    range: abs(&r),
+                    unmarked,
+                });
+            }
+        } else if org_list_ok(s, strict) {
             pending.push(p);
+        } else if strict {
+            return None;
         }
     }
-    if !any_verb {
+    if !any_role {
         return None;
     }
     for r in pending {
         clause.parts.push(Part {
             slot: Slot::Responsible,
-            range: inner.start + r.start..inner.start + r.end,
+            range: abs(&r),
             unmarked: true,
         });
     }
-    (!clause.parts.is_empty()).then_some(clause)
+    Some(())
 }
 
-/// Split at separators outside brackets, returning ranges.
-pub fn split_top(s: &str, seps: &[char]) -> Vec<Range<usize>> {
-    let mut out = Vec::new();
-    let mut depth = 0i32;
-    let mut start = 0;
-    for (i, c) in s.char_indices() {
-        match c {
-            '(' | '《' | '“' => depth += 1,
-            ')' | '》' | '”' => depth = (depth - 1).max(0),
-            _ if depth == 0 && seps.contains(&c) => {
-                out.push(start..i);
-                start = i + c.len_utf8();
-            }
-            _ => {}
-        }
+/// A piece ending in role words (`市发改委牵头`, `省财政厅负责组织实施`,
+/// `由X会同Y负责`): its lists with slot and whether the role left the lead
+/// unmarked. `None` when the piece has no role word or its list is not made of
+/// organization names.
+fn role_piece(
+    content: &str,
+    p: Range<usize>,
+    strict: bool,
+) -> Option<Vec<(Range<usize>, Slot, bool)>> {
+    let mut end = p.end;
+    let mut lead = false;
+    let mut any = false;
+    while let Some((cut, role)) = role_suffix(&content[p.start..end]) {
+        any = true;
+        lead |= role == Role::Lead;
+        end = p.start + cut;
     }
-    out.push(start..s.len());
-    out
-}
-
-/// Shrink a range to drop surrounding spaces and list punctuation.
-pub fn trim_range(s: &str, r: Range<usize>) -> Range<usize> {
-    let sub = &s[r.clone()];
-    let trim: &[char] = &[' ', ',', ';', '、', '。', ':', '\n', '，', '；', '\t'];
-    let lead = sub.len() - sub.trim_start_matches(trim).len();
-    let rest = &sub[lead..];
-    let tail = rest.len() - rest.trim_end_matches(trim).len();
-    r.start + lead..r.end - tail
+    if !any {
+        return None;
+    }
+    let mut list = trim_range(content, p.start..end);
+    if content[list.clone()].starts_with('由') {
+        list.start += '由'.len_utf8();
+    }
+    if list.is_empty() {
+        return None;
+    }
+    let lists = match split_partner(content, list.clone()) {
+        Some((x, y)) => vec![(x, Slot::Lead, false), (y, Slot::Responsible, false)],
+        None if lead => vec![(list, Slot::Lead, false)],
+        None => vec![(list, Slot::Responsible, true)],
+    };
+    lists
+        .iter()
+        .all(|(r, _, _)| org_list_ok(&content[r.clone()], strict))
+        .then_some(lists)
 }
 
 #[cfg(test)]

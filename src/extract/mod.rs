@@ -7,11 +7,16 @@ pub mod target;
 use crate::model::{Item, Unit};
 use crate::repair::Folded;
 use crate::segment::RawItem;
-use crate::units::{Aliases, resolve_list};
+use crate::units::{Aliases, CharOffsets, resolve_list};
 use clause::Slot;
+use std::collections::{HashMap, HashSet};
 
 /// Warning attached to an item whose clause has `责任单位` twice.
 pub const DUPLICATE_LABEL: &str = "duplicate-label";
+
+/// Warning attached to an item whose unit clause is cut off by the end of a
+/// truncated copy (the name that ran into the cut is dropped).
+pub const TRUNCATED_CLAUSE: &str = "truncated-clause";
 
 /// State carried from item to item: conventions declared once (`下同`).
 #[derive(Debug, Default, Clone)]
@@ -52,9 +57,11 @@ impl Conventions {
     }
 }
 
-/// Build an [`Item`] from a segmented item.
+/// Build an [`Item`] from a segmented item. Several clauses in one item pool
+/// their units: each unit once per field, in order of first appearance.
 pub fn build_item(raw: &RawItem, aliases: &Aliases, conv: &mut Conventions) -> Item {
     let f = Folded::new(&raw.body);
+    let chars = CharOffsets::new(&f.folded);
     let mut clauses = clause::find_clauses(&f.folded);
     if clauses.is_empty() && !conv.unit_columns.is_empty() {
         clauses = clause::table_cells(&f.folded, &conv.unit_columns);
@@ -67,6 +74,8 @@ pub fn build_item(raw: &RawItem, aliases: &Aliases, conv: &mut Conventions) -> I
         warnings: raw.warnings.clone(),
         ..Default::default()
     };
+    let mut lead = UnitPool::default();
+    let mut responsible = UnitPool::default();
     for cl in &clauses {
         let first_leads = cl.declares_first_lead || conv.first_listed_leads;
         if cl.declares_first_lead && cl.declares_same_below {
@@ -76,18 +85,15 @@ pub fn build_item(raw: &RawItem, aliases: &Aliases, conv: &mut Conventions) -> I
         let mut promoted = false;
         for part in &cl.parts {
             match part.slot {
-                Slot::Lead => push_units(
-                    &mut item.lead_units,
-                    resolve_list(&f, part.range.clone(), aliases),
-                ),
+                Slot::Lead => lead.extend(resolve_list(&f, part.range.clone(), aliases, &chars)),
                 Slot::Responsible => {
-                    let mut units = resolve_list(&f, part.range.clone(), aliases);
+                    let mut units = resolve_list(&f, part.range.clone(), aliases, &chars);
                     if part.unmarked && first_leads && !has_lead && !promoted && !units.is_empty() {
                         let first = units.remove(0);
-                        push_units(&mut item.lead_units, vec![first]);
+                        lead.extend([first]);
                         promoted = true;
                     }
-                    push_units(&mut item.responsible_units, units);
+                    responsible.extend(units);
                 }
                 Slot::Leaders => {
                     let list = f.orig_slice(part.range.clone());
@@ -103,23 +109,38 @@ pub fn build_item(raw: &RawItem, aliases: &Aliases, conv: &mut Conventions) -> I
                 }
             }
         }
-        if cl.duplicate_label && !item.warnings.iter().any(|w| w == DUPLICATE_LABEL) {
-            item.warnings.push(DUPLICATE_LABEL.to_string());
+        for (flag, warning) in [
+            (cl.duplicate_label, DUPLICATE_LABEL),
+            (cl.truncated, TRUNCATED_CLAUSE),
+        ] {
+            if flag && !item.warnings.iter().any(|w| w == warning) {
+                item.warnings.push(warning.to_string());
+            }
         }
     }
+    item.lead_units = lead.units;
+    item.responsible_units = responsible.units;
     let spans: Vec<_> = clauses.iter().map(|c| c.span.clone()).collect();
     item.heading = heading(&f, &spans);
     item.targets = target::extract_targets(&f, &spans);
     item
 }
 
-fn push_units(into: &mut Vec<Unit>, units: Vec<Unit>) {
-    for u in units {
-        if !into
-            .iter()
-            .any(|x| x.canonical == u.canonical && x.name == u.name)
-        {
-            into.push(u);
+/// The units of one field, each once (by name and canonical form), in order
+/// of first appearance; de-duplication is a hash lookup, so a clause of any
+/// length is pooled in linear time.
+#[derive(Default)]
+struct UnitPool {
+    units: Vec<Unit>,
+    seen: HashSet<(String, String)>,
+}
+
+impl UnitPool {
+    fn extend(&mut self, units: impl IntoIterator<Item = Unit>) {
+        for u in units {
+            if self.seen.insert((u.canonical.clone(), u.name.clone())) {
+                self.units.push(u);
+            }
         }
     }
 }
@@ -147,30 +168,49 @@ fn heading(f: &Folded, spans: &[std::ops::Range<usize>]) -> String {
 }
 
 /// Items without units of their own inherit those of the nearest ancestor
-/// section that has some (`一、强化科技创新(区科技局牵头)`).
+/// section that has some (`一、强化科技创新(区科技局牵头)`), where the section
+/// (level 1 or 2) carried its clause on its heading line. Inherited units have
+/// no `span` (they were read in the section's text). One pass: the nearest
+/// ancestor is found through a map from path to the last item on that path
+/// that has units.
 pub fn inherit_section_units(items: &mut [Item]) {
+    let mut with_units: HashMap<Vec<String>, usize> = HashMap::new();
+    let mut passes_down = vec![false; items.len()];
     for i in 0..items.len() {
-        if !items[i].lead_units.is_empty() || !items[i].responsible_units.is_empty() {
-            continue;
-        }
-        let path = items[i].path.clone();
-        let ancestor = (0..i).rev().find(|&j| {
-            let p = &items[j].path;
-            p.len() < path.len()
-                && path.starts_with(p)
-                && (!items[j].lead_units.is_empty() || !items[j].responsible_units.is_empty())
-        });
-        if let Some(j) = ancestor {
-            // Only sections whose heading line carried the clause pass it down.
-            let heading_line = items[j].text.lines().next().unwrap_or("");
-            if items[j].level <= 2 && !heading_line.contains('。') {
-                let (lead, resp) = (
-                    items[j].lead_units.clone(),
-                    items[j].responsible_units.clone(),
-                );
+        let own = !items[i].lead_units.is_empty() || !items[i].responsible_units.is_empty();
+        let heading_line_chars = items[i]
+            .text
+            .lines()
+            .next()
+            .map_or(0, |l| l.chars().count());
+        let heading_line_is_title =
+            items[i].level <= 2 && !items[i].text.lines().next().unwrap_or("").contains('。');
+        if own {
+            let on_heading_line = items[i]
+                .lead_units
+                .iter()
+                .chain(&items[i].responsible_units)
+                .any(|u| u.span.is_some_and(|s| s[0] < heading_line_chars));
+            passes_down[i] = heading_line_is_title && on_heading_line;
+        } else {
+            let path = &items[i].path;
+            let ancestor = (1..path.len())
+                .filter_map(|k| with_units.get(&path[..k]).copied())
+                .max();
+            if let Some(j) = ancestor.filter(|&j| passes_down[j]) {
+                let strip = |u: &Unit| Unit {
+                    span: None,
+                    ..u.clone()
+                };
+                let lead = items[j].lead_units.iter().map(strip).collect();
+                let resp = items[j].responsible_units.iter().map(strip).collect();
                 items[i].lead_units = lead;
                 items[i].responsible_units = resp;
+                passes_down[i] = heading_line_is_title;
             }
+        }
+        if !items[i].lead_units.is_empty() || !items[i].responsible_units.is_empty() {
+            with_units.insert(items[i].path.clone(), i);
         }
     }
 }

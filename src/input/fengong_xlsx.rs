@@ -285,6 +285,10 @@ fn unit_from_row(s: &Sheet, row: &SheetRow, aliases: &Aliases) -> Option<Unit> {
         canonical: canonical.to_string(),
         kind: kind_cell.unwrap_or_default(),
         known: parse_bool(row.get(c, "known")),
+        span: row
+            .get(c, "span")
+            .split_once('-')
+            .and_then(|(a, b)| Some([a.trim().parse().ok()?, b.trim().parse().ok()?])),
         ..Default::default()
     };
     let canon_edited = row.was_edited("canonical", c);

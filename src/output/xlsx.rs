@@ -102,6 +102,7 @@ pub const UNIT_COLUMNS: &[Column] = &[
     col("规范名称", "canonical", false, 34.0),
     col("类别", "kind", false, 12.0),
     col("已知", "known", false, 6.0),
+    col("原文位置", "span", false, 10.0),
 ];
 
 /// Columns of `指标` (one row per target).
@@ -345,6 +346,7 @@ pub fn unit_rows(notices: &[Notice]) -> Vec<Row> {
                         t(u.canonical.clone()),
                         t(u.kind.as_str()),
                         t(if u.known { YES_ZH } else { NO_ZH }),
+                        t(u.span.map_or(String::new(), |[a, b]| format!("{a}-{b}"))),
                     ],
                 });
             }

@@ -4,6 +4,7 @@
 //! from the alias tables, and a kind.
 
 pub mod alias;
+pub mod org;
 pub mod report;
 pub mod split;
 
@@ -12,15 +13,43 @@ use crate::repair::{Folded, fold};
 pub use alias::{AliasTable, Aliases};
 use std::ops::Range;
 
+/// Character positions of a text's byte offsets (Unicode scalar values), for
+/// the evidence span of each unit. Built once per item; lookups are binary
+/// searches.
+#[derive(Debug, Clone)]
+pub struct CharOffsets(Vec<usize>);
+
+impl CharOffsets {
+    /// The char boundaries of `s` (the folded view has the same characters
+    /// as the original, so either may be given).
+    pub fn new(s: &str) -> Self {
+        let mut v: Vec<usize> = s.char_indices().map(|(i, _)| i).collect();
+        v.push(s.len());
+        CharOffsets(v)
+    }
+
+    /// Character index of a byte offset (a char boundary).
+    pub fn of(&self, byte: usize) -> usize {
+        self.0.binary_search(&byte).unwrap_or_else(|i| i)
+    }
+}
+
 /// Resolve the units of one list. `f` is the item's text with its folded
-/// view; `list` a folded byte range into it.
-pub fn resolve_list(f: &Folded, list: Range<usize>, aliases: &Aliases) -> Vec<Unit> {
+/// view; `list` a folded byte range into it; `chars` the char positions of
+/// `f.folded`, for each unit's `span` (where its `raw` was read).
+pub fn resolve_list(
+    f: &Folded,
+    list: Range<usize>,
+    aliases: &Aliases,
+    chars: &CharOffsets,
+) -> Vec<Unit> {
     let folded_list = &f.folded[list.clone()];
     let mut out: Vec<Unit> = Vec::new();
     let mut prev_prefix: Option<(String, String)> = None; // (folded prefix, original prefix)
     for r in split::split_units(folded_list) {
         let abs = list.start + r.start..list.start + r.end;
         let raw = f.orig_slice(abs.clone()).trim().to_string();
+        let span = [chars.of(abs.start), chars.of(abs.end)];
         let folded_name = f.folded[abs].trim().to_string();
         if raw.is_empty() || !looks_like_unit(&folded_name) {
             continue;
@@ -52,6 +81,7 @@ pub fn resolve_list(f: &Folded, list: Range<usize>, aliases: &Aliases) -> Vec<Un
             canonical,
             kind,
             known,
+            span: Some(span),
             ..Default::default()
         });
     }
@@ -75,11 +105,39 @@ fn prefix_of<'a>(name: &'a str, aliases: &Aliases) -> Option<&'a str> {
     let word_not_level = ["市场", "区域", "区块", "省份", "县域"]
         .iter()
         .any(|w| name.starts_with(w));
-    ("省市区县州".contains(first) && name.chars().count() >= 3 && !word_not_level)
+    ("省市区县州乡镇".contains(first) && name.chars().count() >= 3 && !word_not_level)
         .then(|| &name[..first.len_utf8()])
 }
 
-/// A bare department name: no level or place prefix of its own.
+/// A name complete on its own, which inherits no prefix: a place or its
+/// government (`江夏区`, `XX县人民政府`), a body named by its own standard short
+/// form (`团县委`, `…管委会`, `…办事处`), a collective or vague reference.
+fn complete_on_its_own(name: &str) -> bool {
+    let base = name.trim_end_matches(')').split('(').next().unwrap_or(name);
+    let mut chars = base.chars();
+    let own_level =
+        chars.next() == Some('团') && chars.next().is_some_and(|c| "省市县区州旗".contains(c));
+    own_level
+        || [
+            "管委会",
+            "管理委员会",
+            "办事处",
+            "政府",
+            "街道",
+            "区",
+            "县",
+            "市",
+            "镇",
+            "乡",
+            "旗",
+        ]
+        .iter()
+        .any(|e| base.ends_with(e))
+        || org::is_collective_or_vague(name)
+}
+
+/// A bare department name: no level or place prefix of its own, and not
+/// complete on its own (see [`complete_on_its_own`]).
 fn is_bare(name: &str) -> bool {
     let Some(first) = name.chars().next() else {
         return false;
@@ -93,7 +151,7 @@ fn is_bare(name: &str) -> bool {
     {
         return false;
     }
-    if is_collective(name) || name.starts_with("有关") {
+    if is_collective(name) || name.starts_with("有关") || complete_on_its_own(name) {
         return false;
     }
     !crate::lexicon::starts_with_place(name)
@@ -158,10 +216,15 @@ mod tests {
         };
         let aliases = Aliases::builtin().for_notice(&meta);
         let f = Folded::new(s);
-        resolve_list(&f, 0..f.folded.len(), &aliases)
-            .into_iter()
-            .map(|u| (u.raw, u.name, u.canonical, u.kind))
-            .collect()
+        resolve_list(
+            &f,
+            0..f.folded.len(),
+            &aliases,
+            &CharOffsets::new(&f.folded),
+        )
+        .into_iter()
+        .map(|u| (u.raw, u.name, u.canonical, u.kind))
+        .collect()
     }
 
     #[test]

@@ -1,7 +1,10 @@
-//! Splitting a unit list into units. Lists split on `、，,;；` (and `及`, `等和`
-//! between groups), but collective references stay whole:
-//! `各市、州、县市场监管局`, `各区、县级市`, `省局相关处室、单位`.
-//! A trailing `等` (open list) is not part of a unit.
+//! Splitting a unit list into units. Lists split on `、，,;；`, on `及`/`和`/`与`
+//! where both sides are units (`县委编办及县直相关部门`) or a group follows
+//! (`等和各省级人民政府`), but collective references stay whole:
+//! `各市、州、县市场监管局`, `各有关县、市、区`, `省局相关处室、单位`; a
+//! collective of another kind after one is a unit of its own (`各乡镇、县直各单位`).
+//! A trailing `等` (open list) is not part of a unit. Also the shared range
+//! helpers of clause parsing ([`split_top`], [`trim_range`]).
 
 use std::ops::Range;
 
@@ -56,6 +59,12 @@ const GENERIC: &[&str] = &[
     "科室",
 ];
 
+/// A fragment that names a collective by itself (`县直各单位`, `市直有关部门`):
+/// it does not close a distributed group `各乡镇、…`.
+fn collective_of_its_own(s: &str) -> bool {
+    s.contains('各') || s.contains("有关") || s.contains("相关") || s.chars().nth(1) == Some('直')
+}
+
 fn is_admin(s: &str) -> bool {
     ADMIN_LEVELS.contains(&s)
 }
@@ -80,7 +89,7 @@ pub fn split_units(list: &str) -> Vec<Range<usize>> {
                 g.end = r.end;
                 continue;
             }
-            if starts_with_admin(s) {
+            if starts_with_admin(s) && !collective_of_its_own(s) {
                 g.end = r.end;
                 out.push(group.take().expect("group"));
                 continue;
@@ -88,7 +97,7 @@ pub fn split_units(list: &str) -> Vec<Range<usize>> {
             out.push(group.take().expect("group"));
         }
         if let Some(rest) = s.strip_prefix('各')
-            && is_admin(rest)
+            && is_admin(rest.trim_start_matches("有关").trim_start_matches("相关"))
         {
             group = Some(r);
             continue;
@@ -124,8 +133,8 @@ fn fragments(list: &str) -> Vec<Range<usize>> {
     let iter = list.char_indices();
     for (i, c) in iter {
         match c {
-            '(' | '《' | '“' => depth += 1,
-            ')' | '》' | '”' => depth = (depth - 1).max(0),
+            _ if is_opener(c) => depth += 1,
+            _ if is_closer(c) => depth = (depth - 1).max(0),
             '、' | ',' | ';' | '，' | '；' | '/' | ' ' if depth == 0 => {
                 out.push(start..i);
                 start = i + c.len_utf8();
@@ -168,7 +177,8 @@ fn fragments(list: &str) -> Vec<Range<usize>> {
                 let split = (c == '及'
                     && (before.ends_with('等') || before.ends_with('以') || group_after))
                     || (c != '及' && before.ends_with('等'))
-                    || (c != '及' && after.starts_with('各') && before.chars().count() >= 2);
+                    || (c != '及' && after.starts_with('各') && before.chars().count() >= 2)
+                    || both_sides_units(before, after);
                 if split {
                     let cut = if before.ends_with('以') {
                         i - '以'.len_utf8()
@@ -184,9 +194,65 @@ fn fragments(list: &str) -> Vec<Range<usize>> {
     }
     out.push(start..list.len());
     out.into_iter()
-        .map(|r| crate::extract::clause::trim_range(list, r))
+        .map(|r| trim_range(list, r))
         .filter(|r| !r.is_empty())
         .collect()
+}
+
+/// `县委编办及县直相关部门`, `市委宣传部和市委网信办`: the words on both sides of
+/// the conjunction are organization names of their own (`住房和城乡建设部` is
+/// not: `住房` is no name).
+fn both_sides_units(before: &str, after: &str) -> bool {
+    let next = after
+        .find(['、', ',', ';', '，', '；', ' '])
+        .map_or(after, |e| &after[..e]);
+    let before = before.trim_start_matches('由');
+    before.chars().count() >= 2
+        && super::org::ending(before).is_some()
+        && super::org::is_org_name(before)
+        && super::org::is_org_name(next)
+        && super::org::ending(next).is_some()
+}
+
+/// Bracket openers that group a unit's alias or a clause: `(` (both widths
+/// after folding), `[`, `〔`, `【`, `〈`, `〖`, and book-title and quote marks.
+pub fn is_opener(c: char) -> bool {
+    matches!(c, '(' | '[' | '〔' | '【' | '〈' | '〖' | '《' | '“')
+}
+
+/// The closing counterparts of [`is_opener`].
+pub fn is_closer(c: char) -> bool {
+    matches!(c, ')' | ']' | '〕' | '】' | '〉' | '〗' | '》' | '”')
+}
+
+/// Split at separators outside brackets, returning ranges.
+pub fn split_top(s: &str, seps: &[char]) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut depth = 0i32;
+    let mut start = 0;
+    for (i, c) in s.char_indices() {
+        match c {
+            _ if is_opener(c) => depth += 1,
+            _ if is_closer(c) => depth = (depth - 1).max(0),
+            _ if depth == 0 && seps.contains(&c) => {
+                out.push(start..i);
+                start = i + c.len_utf8();
+            }
+            _ => {}
+        }
+    }
+    out.push(start..s.len());
+    out
+}
+
+/// Shrink a range to drop surrounding spaces and list punctuation.
+pub fn trim_range(s: &str, r: Range<usize>) -> Range<usize> {
+    let sub = &s[r.clone()];
+    let trim: &[char] = &[' ', ',', ';', '、', '。', ':', '\n', '，', '；', '\t'];
+    let lead = sub.len() - sub.trim_start_matches(trim).len();
+    let rest = &sub[lead..];
+    let tail = rest.len() - rest.trim_end_matches(trim).len();
+    r.start + lead..r.end - tail
 }
 
 /// Drop a trailing `等` / `等部门` / `等单位` (open list) and verb leftovers.

@@ -1,0 +1,137 @@
+//! What an organization name looks like: the lexicon of name endings
+//! (`data/org_endings.txt`), collective and vague references, and the jieba
+//! segmenter's organization and place tags as a fallback. The clause
+//! recognizer uses it to tell a unit list (`市发改委、市财政局`) from running
+//! text that happens to end in a role word.
+
+use std::sync::LazyLock;
+
+/// Organization-name endings, longest first.
+static ENDINGS: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+    let mut v: Vec<&str> = include_str!("../data/org_endings.txt")
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .collect();
+    v.sort_by_key(|e| std::cmp::Reverse(e.len()));
+    v
+});
+
+/// Words that open a collective or vague reference (`各…`, `有关…`).
+const COLLECTIVE_HEADS: &[&str] = &["各", "有关", "相关", "其他", "其它", "所属", "全体"];
+
+/// The name without a trailing bracketed alias (`工商局(质监局)` → `工商局`)
+/// and without a trailing `等` (open list).
+fn core(name: &str) -> &str {
+    let mut s = name.trim();
+    loop {
+        let before = s;
+        if s.ends_with(')')
+            && let Some(open) = s.rfind('(')
+            && open > 0
+        {
+            s = &s[..open];
+        }
+        s = s.trim_end_matches('等').trim_end();
+        if s == before {
+            return s;
+        }
+    }
+}
+
+/// The organization-name ending `name` ends with, if any.
+pub fn ending(name: &str) -> Option<&'static str> {
+    let c = core(name);
+    ENDINGS
+        .iter()
+        .find(|e| c.ends_with(*e) && c.len() > e.len())
+        .copied()
+}
+
+/// A collective or vague reference: `各市、州、县市场监管局`, `县直各单位`,
+/// `有关部门`, `…各成员单位`.
+pub fn is_collective_or_vague(name: &str) -> bool {
+    let c = core(name);
+    COLLECTIVE_HEADS.iter().any(|h| c.starts_with(h))
+        || c.contains("各成员单位")
+        || c.ends_with("成员单位")
+        || [
+            "各部门",
+            "各单位",
+            "各地区",
+            "各级",
+            "各有关",
+            "相关部门",
+            "有关部门",
+        ]
+        .iter()
+        .any(|k| c.contains(k))
+        || (c.contains('各') && ending(c).is_some())
+}
+
+/// Whether `name` reads as the name of an organization (or a place, or a
+/// collective of either). Names longer than 40 characters are running text.
+pub fn is_org_name(name: &str) -> bool {
+    let c = core(name);
+    let n = c.chars().count();
+    if !(2..=40).contains(&n) || c.contains(['。', ':', '"', '“', '”']) {
+        return false;
+    }
+    if ending(c).is_some() || is_collective_or_vague(c) && n >= 2 {
+        return true;
+    }
+    // Fallback: jieba tags the last word of `国务院`, `人民银行`, `共青团中央` as
+    // an organization (nt) or a place (ns).
+    crate::lexicon::jieba()
+        .tag(c, false)
+        .last()
+        .is_some_and(|t| (t.tag == "nt" || t.tag == "ns") && t.word.chars().count() >= 2)
+}
+
+/// Whether the names of a list read as organizations: at least one does,
+/// and at least half of them do.
+pub fn is_org_list(names: &[&str]) -> bool {
+    let orgs = names.iter().filter(|n| is_org_name(n)).count();
+    orgs >= 1 && orgs * 2 >= names.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn organization_names() {
+        for n in [
+            "市发改委",
+            "区住建局",
+            "县委编办",
+            "国务院",
+            "人民银行",
+            "工商局(质监局)",
+            "各县、市、区",
+            "县直各单位",
+            "各专项牵头单位",
+            "市税务局等",
+            "消防支队",
+            "江汉区",
+            "团县委",
+            "全国妇联",
+        ] {
+            assert!(is_org_name(n), "{n}");
+        }
+        for n in [
+            "研究制定办法",
+            "6月底完成",
+            "加快推进",
+            "具体任务不再做分工",
+        ] {
+            assert!(!is_org_name(n), "{n}");
+        }
+    }
+
+    #[test]
+    fn lists() {
+        assert!(is_org_list(&["市发改委", "市财政局"]));
+        assert!(!is_org_list(&["企业自主"]));
+    }
+}
