@@ -2,6 +2,7 @@
 //! (lead / responsible / leaders / deadline), heading and numeric targets.
 
 pub mod clause;
+pub mod numeral;
 pub mod target;
 
 use crate::model::{Item, Unit};
