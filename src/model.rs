@@ -238,6 +238,14 @@ pub struct Target {
     /// `increase` / `decrease` when the text states a change (增长/提高/下降).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change: Option<String>,
+    /// The multiple of the base the text commits to: `翻一番` 2, `翻两番` 4,
+    /// `增长1倍` 2.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "ser_opt_number"
+    )]
+    pub factor: Option<f64>,
     /// `value` with the magnitude of the unit applied (`850` `万户` → 8,500,000), so
     /// spreadsheets can sum across notices.
     #[serde(
@@ -276,6 +284,7 @@ impl Default for Target {
             deadline: None,
             cumulative: false,
             change: None,
+            factor: None,
             scaled_value: None,
             span: None,
             confidence: 1.0,

@@ -1,34 +1,140 @@
 //! Numeric targets: a committed quantity with `value`, `unit` (as written),
 //! `comparator`, and where present `metric`, `period`, `deadline`,
-//! `cumulative`, `change` and a range's `max`.
+//! `cumulative`, `change`, a range's `max`, `scaled_value`, the evidence
+//! `span` and a `confidence`.
 //!
-//! A number counts as a target when a measure word follows it, or when a
-//! comparator frames it (`控制在0.1以下`). Chinese numerals are accepted only
-//! with an explicit comparator (so slogans like `一网通办`, `三个自贸片区`,
-//! `一张网` stay out). Years, dates, document numbers, phone-like numbers
-//! (`12315`), codes (`3C`), numbers in titles `《…》` and quotes are skipped.
+//! Numbers are read by [`super::numeral`]; units are matched by a
+//! leftmost-longest automaton over the measure units of `src/data/`
+//! combined with the magnitude prefixes (`万千瓦时`, `万人次`). A number counts
+//! as a target when a measure word follows it, or when a comparator frames it
+//! (`控制在0.1以下`). Chinese numerals are accepted only with an explicit
+//! comparator (so slogans like `一网通办`, `三个自贸片区`, `一张网` stay out).
+//! Years, dates, document numbers, phone-like numbers (`12315`), codes
+//! (`3C`), numbers in titles `《…》`, short quotations (names, slogans),
+//! time windows framing other commitments (`两年内完成`) and scope conditions
+//! (`超过100人的企业`) are skipped.
+//!
+//! The extractor reads an item once from left to right: clause and sentence
+//! boundaries, brackets and character offsets are carried forward, so an
+//! item full of quantities is read in linear time.
 
+use super::numeral::{self, Numeral, magnitude_factor};
+pub use super::numeral::{chinese_value, parse_number};
 use crate::model::Target;
 use crate::repair::Folded;
+use aho_corasick::{AhoCorasick, Anchored, Input, MatchKind};
 use regex::Regex;
+use std::ops::Range;
 use std::sync::LazyLock;
 
-static UNITS: LazyLock<Vec<String>> = LazyLock::new(|| {
-    let mut v: Vec<String> = include_str!("../data/measure_units.txt")
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .map(String::from)
-        .collect();
-    v.sort_by_key(|u| std::cmp::Reverse(u.chars().count()));
-    v.dedup();
-    v
+/// Magnitude prefixes combined with every measure unit.
+const MAGNITUDES: &[&str] = &[
+    "十", "百", "千", "万", "亿", "十万", "百万", "千万", "万万", "万亿", "千亿",
+];
+
+/// Measure units (data files) with the magnitude prefixes, as one
+/// leftmost-longest automaton; each pattern carries its magnitude factor.
+struct UnitMatcher {
+    automaton: AhoCorasick,
+    factors: Vec<f64>,
+}
+
+static UNITS: LazyLock<UnitMatcher> = LazyLock::new(|| {
+    let names: Vec<&str> = [
+        include_str!("../data/measure_units_legal.txt"),
+        include_str!("../data/measure_units_counted.txt"),
+    ]
+    .iter()
+    .flat_map(|f| f.lines())
+    .map(str::trim)
+    .filter(|l| !l.is_empty() && !l.starts_with('#'))
+    .collect();
+    let mut patterns: Vec<String> = Vec::new();
+    let mut factors: Vec<f64> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    let mut add = |p: String, f: f64, patterns: &mut Vec<String>, factors: &mut Vec<f64>| {
+        if seen.insert(p.clone()) {
+            patterns.push(p);
+            factors.push(f);
+        }
+    };
+    // Units as listed first: `千米` is a unit, not 千 × 米.
+    for n in &names {
+        add(n.to_string(), 1.0, &mut patterns, &mut factors);
+    }
+    for m in MAGNITUDES {
+        let f = magnitude_factor(m).unwrap_or(1.0);
+        for n in &names {
+            if !n.starts_with(['%', '‰']) {
+                add(format!("{m}{n}"), f, &mut patterns, &mut factors);
+            }
+        }
+        add(m.to_string(), f, &mut patterns, &mut factors);
+    }
+    let automaton = AhoCorasick::builder()
+        .match_kind(MatchKind::LeftmostLongest)
+        .start_kind(aho_corasick::StartKind::Anchored)
+        .build(&patterns)
+        .expect("measure unit automaton");
+    UnitMatcher { automaton, factors }
 });
 
-static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:[0-9]+(?:,[0-9]{3})*(?:\.[0-9]+)?|[零〇一二两三四五六七八九十百千万亿]+(?:点[零〇一二三四五六七八九]+)?|半)(?:\s*(?:-|~|到|至|—)\s*(?:[0-9]+(?:\.[0-9]+)?|[一二两三四五六七八九十百千]+))?")
-        .unwrap()
-});
+/// A unit read after a number: as written (spaces removed), the magnitude
+/// factor of its prefix, and the byte offset where it ends.
+struct UnitMatch {
+    text: String,
+    factor: f64,
+    end: usize,
+}
+
+/// The longest measure unit (with magnitude) starting at byte `at`, spaces
+/// between its characters allowed; a rate (`批次/千人`) is read whole.
+fn match_unit(text: &str, at: usize) -> Option<UnitMatch> {
+    let (compact, ends) = compact_window(text, at, 12);
+    let m = UNITS
+        .automaton
+        .find(Input::new(&compact).anchored(Anchored::Yes))?;
+    let mut unit = compact[..m.end()].to_string();
+    let mut end = ends[compact[..m.end()].chars().count() - 1];
+    let factor = UNITS.factors[m.pattern().as_usize()];
+    // A rate: `批次/千人`, `人/万人`.
+    if let Some(rest) = text[end..].strip_prefix('/') {
+        let den_at = end + 1;
+        let (dc, dends) = compact_window(text, den_at, 8);
+        if let Some(d) = UNITS.automaton.find(Input::new(&dc).anchored(Anchored::Yes)) {
+            unit.push('/');
+            unit.push_str(&dc[..d.end()]);
+            end = dends[dc[..d.end()].chars().count() - 1];
+        } else if let Some(c) = rest.chars().next().filter(|c| "年月日人户".contains(*c)) {
+            unit.push('/');
+            unit.push(c);
+            end = den_at + c.len_utf8();
+        }
+    }
+    Some(UnitMatch {
+        text: unit,
+        factor,
+        end,
+    })
+}
+
+/// Up to `n` characters from `at` with spaces left out, and for each kept
+/// character the byte offset after it in `text`.
+fn compact_window(text: &str, at: usize, n: usize) -> (String, Vec<usize>) {
+    let mut s = String::new();
+    let mut ends = Vec::new();
+    for (i, c) in text[at..].char_indices() {
+        if c == ' ' {
+            continue;
+        }
+        if ends.len() == n || c == '\n' {
+            break;
+        }
+        s.push(c);
+        ends.push(at + i + c.len_utf8());
+    }
+    (s, ends)
+}
 
 static DEADLINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:到|至|在|于)?(20[0-9]{2})年(?:底|末)?(?:前|以前)?|“?(十[一二三四五六七八九]?五)”?(?:期末|末|期间|时期)").unwrap()
@@ -122,274 +228,6 @@ const PERIODS: &[&str] = &[
     "年度",
 ];
 
-/// Parse a numeral (Arabic with optional thousands separators, or Chinese).
-pub fn parse_number(s: &str) -> Option<f64> {
-    let s = s.trim();
-    if s.starts_with(|c: char| c.is_ascii_digit()) {
-        return s.replace(',', "").parse().ok();
-    }
-    chinese_value(s)
-}
-
-/// Value of a Chinese numeral such as `一千二百`, `三点五`, `两万`.
-pub fn chinese_value(s: &str) -> Option<f64> {
-    if s == "半" {
-        return Some(0.5);
-    }
-    let (int_part, frac) = match s.split_once('点') {
-        Some((a, b)) => (a, Some(b)),
-        None => (s, None),
-    };
-    let digit = |c: char| {
-        "零〇一二三四五六七八九"
-            .find(c)
-            .map(|_| match c {
-                '零' | '〇' => 0,
-                '一' => 1,
-                '二' => 2,
-                '三' => 3,
-                '四' => 4,
-                '五' => 5,
-                '六' => 6,
-                '七' => 7,
-                '八' => 8,
-                _ => 9,
-            })
-            .or(if c == '两' { Some(2) } else { None })
-    };
-    let mut total = 0f64;
-    let mut section = 0f64;
-    let mut current = 0f64;
-    let mut seen = false;
-    for c in int_part.chars() {
-        if let Some(d) = digit(c) {
-            current = d as f64;
-            seen = true;
-            continue;
-        }
-        let mult = match c {
-            '十' => 10.0,
-            '百' => 100.0,
-            '千' => 1000.0,
-            '万' => 10_000.0,
-            '亿' => 100_000_000.0,
-            _ => return None,
-        };
-        if mult >= 10_000.0 {
-            section = (section + current) * mult;
-            total += section;
-            section = 0.0;
-        } else {
-            section += if current == 0.0 && !seen {
-                1.0
-            } else {
-                current
-            } * mult;
-        }
-        current = 0.0;
-        seen = true;
-    }
-    if !seen {
-        return None;
-    }
-    let mut v = total + section + current;
-    if let Some(f) = frac {
-        let mut scale = 0.1;
-        for c in f.chars() {
-            v += digit(c)? as f64 * scale;
-            scale /= 10.0;
-        }
-    }
-    Some(v)
-}
-
-/// Extract the targets of one item. `f` is the item text (original + folded);
-/// `skip` lists folded byte ranges (unit clauses) to ignore.
-pub fn extract_targets(f: &Folded, skip: &[std::ops::Range<usize>]) -> Vec<Target> {
-    let text = f.folded.as_str();
-    let mut out: Vec<Target> = Vec::new();
-    let mut prev_end_cmp: Option<(usize, String)> = None;
-    let mut open = Openers::default();
-    for m in NUMBER.find_iter(text) {
-        let (start, end) = (m.start(), m.end());
-        open.advance(text, start);
-        if skip.iter().any(|r| r.contains(&start)) || open.in_quote_or_title() || open.in_parens() {
-            continue;
-        }
-        let num_text = m.as_str();
-        let arabic = num_text.starts_with(|c: char| c.is_ascii_digit());
-        let before = &text[..start];
-        let after = &text[end..];
-        // Part of a code, a longer number or a word in Latin letters.
-        if before.ends_with(|c: char| {
-            c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == '〔' || c == '['
-        }) || after.starts_with(|c: char| c.is_ascii_alphabetic())
-        {
-            continue;
-        }
-        let (lo_text, hi_text) = split_range(num_text);
-        let Some(value) = parse_number(lo_text) else {
-            continue;
-        };
-        let max = hi_text.and_then(parse_number);
-        // Unit.
-        let after_trim = after.trim_start();
-        let unit = match_unit(after_trim);
-        let unit_end = end + (after.len() - after_trim.len()) + unit.len();
-        let rest = &text[unit_end..];
-        // Durations in years or days: `30日内`, `1年以上` (not dates like 2025年).
-        let (unit, unit_end, rest) = if unit.is_empty()
-            && rest.starts_with(['年', '日'])
-            && value < 100.0
-            && AFTER.iter().any(|(w, _)| rest[3..].starts_with(w))
-        {
-            (
-                &text[unit_end..unit_end + 3],
-                unit_end + 3,
-                &text[unit_end + 3..],
-            )
-        } else {
-            (unit, unit_end, rest)
-        };
-        // Dates and years: 2025年, 8月, 1日, 151号.
-        if unit.is_empty()
-            && rest.starts_with(['年', '月', '日', '号', '时', '期', '级', '类', '岁'])
-        {
-            continue;
-        }
-        if !arabic
-            && (num_text.chars().all(|c| "百千万亿十".contains(c)) || value == 1.0 && max.is_none())
-        {
-            // `万台`, `一批`, `一张网`: not quantities.
-            continue;
-        }
-        if unit == "位" && !arabic {
-            continue;
-        }
-        // Comparators.
-        let (verb, verb_cmp) = verb_before(before);
-        let after_mod = AFTER.iter().find(|(w, _)| rest.starts_with(w));
-        let after_mod = after_mod.filter(|(w, _)| {
-            *w != "内"
-                || unit.contains("日")
-                || unit.contains("天")
-                || unit.contains("月")
-                || unit.contains("时")
-        });
-        let mut comparator = match (after_mod, verb_cmp) {
-            (Some((_, c)), _) => c.to_string(),
-            (None, Some(c)) => c.to_string(),
-            (None, None) => "=".to_string(),
-        };
-        let change = CHANGE
-            .iter()
-            .find(|(w, _)| before.ends_with(w) || before.trim_end_matches(['约', ' ']).ends_with(w))
-            .map(|(_, d)| d.to_string());
-        let mut framed = after_mod.is_some() || verb_cmp.is_some() || change.is_some();
-        // Enumerations: `分别达到65%和55%` — inherit the comparator of the previous number.
-        if verb_cmp.is_none()
-            && after_mod.is_none()
-            && let Some((pe, pc)) = &prev_end_cmp
-            && text[*pe..start]
-                .chars()
-                .all(|c| "和、及与或,， ".contains(c))
-            && !text[*pe..start].is_empty()
-        {
-            comparator = pc.clone();
-            framed = true;
-        }
-        if unit.is_empty() && !framed {
-            continue;
-        }
-        // `102项重大工程`, `80万吨乙烯项目`: a programme's name, not a commitment.
-        if !framed && names_a_programme(before, unit, rest) {
-            continue;
-        }
-        if !arabic && !framed && max.is_none() {
-            continue;
-        }
-        if arabic && unit.is_empty() && num_text.len() >= 4 && !num_text.contains('.') {
-            // Bare 4+ digit numbers without a unit (years, hotlines) are not targets.
-            continue;
-        }
-        let raw_start = start - verb.len();
-        let raw_end = unit_end + after_mod.map_or(0, |(w, _)| w.len());
-        let mut clause_start = clause_start(text, start);
-        if let Some((pe, _)) = prev_end_cmp
-            && pe > clause_start
-            && pe <= raw_start
-        {
-            clause_start = pe;
-        }
-        let window = &text[clause_start..raw_start.max(clause_start)];
-        let period = PERIODS
-            .iter()
-            .find(|p| window.contains(*p))
-            .map(|p| p.to_string());
-        let cumulative = window.contains("累计");
-        let deadline = sentence_deadline(text, start);
-        let metric = metric_of(window).or_else(|| metric_after(&text[raw_end..]));
-        out.push(Target {
-            raw: f.orig_slice(raw_start..raw_end).to_string(),
-            value,
-            max,
-            unit: unit.replace(' ', ""),
-            comparator: comparator.clone(),
-            metric,
-            period,
-            deadline,
-            cumulative,
-            change,
-            ..Default::default()
-        });
-        prev_end_cmp = Some((raw_end, comparator));
-    }
-    out
-}
-
-fn split_range(s: &str) -> (&str, Option<&str>) {
-    for sep in ["-", "~", "到", "至", "—"] {
-        if let Some((a, b)) = s.split_once(sep) {
-            return (a.trim(), Some(b.trim()));
-        }
-    }
-    (s, None)
-}
-
-fn match_unit(s: &str) -> &str {
-    let mut len = 0;
-    // Magnitude.
-    let mag: usize = s
-        .chars()
-        .take_while(|c| "十百千万亿".contains(*c))
-        .take(2)
-        .map(char::len_utf8)
-        .sum();
-    let rest = &s[mag..];
-    if let Some(u) = UNITS.iter().find(|u| rest.starts_with(u.as_str())) {
-        len = mag + u.len();
-        // A rate: `批次/千人`, `人/万人`.
-        let tail = &s[len..];
-        if let Some(den) = tail.strip_prefix('/') {
-            let dmag: usize = den
-                .chars()
-                .take_while(|c| "十百千万亿".contains(*c))
-                .take(2)
-                .map(char::len_utf8)
-                .sum();
-            if let Some(du) = UNITS.iter().find(|u| den[dmag..].starts_with(u.as_str())) {
-                len += 1 + dmag + du.len();
-            } else if let Some(c) = den.chars().next().filter(|c| "年月日人户".contains(*c)) {
-                len += 1 + c.len_utf8();
-            }
-        }
-    } else if mag > 0 {
-        // `4000万` followed by something else: the magnitude alone is the unit.
-        len = mag;
-    }
-    &s[..len]
-}
-
 fn verb_before(before: &str) -> (&str, Option<&'static str>) {
     // Allow a short gap between the verb and the number (spaces, `约`, `了`).
     let trimmed = before.trim_end_matches([' ', '了']);
@@ -415,38 +253,6 @@ fn verb_before(before: &str) -> (&str, Option<&'static str>) {
         }
     }
     ("", None)
-}
-
-fn clause_start(text: &str, at: usize) -> usize {
-    text[..at]
-        .rfind(['。', ',', ';', ':', '!', '?', '\n', '，', '；'])
-        .map_or(0, |i| {
-            i + text[i..].chars().next().map_or(1, char::len_utf8)
-        })
-}
-
-fn sentence_deadline(text: &str, at: usize) -> Option<String> {
-    let s = text[..at].rfind(['。', '\n', ';']).map_or(0, |i| {
-        i + text[i..].chars().next().map_or(1, char::len_utf8)
-    });
-    let e = text[at..].find(['。', '\n']).map_or(text.len(), |i| at + i);
-    let sentence = &text[s..e];
-    let c = DEADLINE.captures(sentence)?;
-    if let Some(y) = c.get(1) {
-        // `2025年` must not be the target's own number.
-        return Some(y.as_str().to_string());
-    }
-    let plan = c.get(2)?.as_str();
-    let n = match plan {
-        "十一五" => 2010,
-        "十二五" => 2015,
-        "十三五" => 2020,
-        "十四五" => 2025,
-        "十五五" => 2030,
-        "十六五" => 2035,
-        _ => return None,
-    };
-    Some(n.to_string())
 }
 
 /// The thing counted: the clause before the comparator, without leading
@@ -523,43 +329,458 @@ fn names_a_programme(before: &str, unit: &str, rest: &str) -> bool {
     physical && ["工程", "项目", "基地"].iter().any(|w| phrase.ends_with(w))
 }
 
-/// Brackets opened before a position: `(` `)` counted since the line start,
-/// `《》` and `“”` since the text start. Numbers come in text order, so the
-/// counts are advanced, not recounted from the start for each number (which
-/// was quadratic on long items).
-#[derive(Default)]
-struct Openers {
-    at: usize,
-    paren: (usize, usize),
-    title: (usize, usize),
-    quote: (usize, usize),
+/// Duration units: a duration followed by `内` is a time window unless it is
+/// the quantity committed to.
+const DURATIONS: &[&str] = &[
+    "年", "日", "天", "个月", "月", "周", "小时", "个小时", "分钟",
+];
+
+/// Comparator verbs that introduce a scope condition when the quantity then
+/// modifies a noun (`超过100人的企业`); `不超过` caps a commitment instead.
+const SCOPE_VERBS: &[&str] = &["超过", "高于", "大于", "多于", "低于", "少于", "小于"];
+
+/// Words right before a number that make it a qualifying threshold
+/// (`工作满3年以上的人员`).
+const SCOPE_WORDS: &[&str] = &["不满", "未满", "满", "不足"];
+
+/// Nouns after `…的` that name the goal itself (`达到90%的目标`), not a
+/// qualifying group.
+const GOAL_NOUNS: &[&str] = &[
+    "目标", "水平", "要求", "标准", "任务", "规模", "增长", "增幅", "比例", "比重",
+];
+
+/// Adverbials that may open a clause before a time window (`力争两年内`).
+const WINDOW_LEADS: &[&str] = &[
+    "力争", "争取", "确保", "计划", "预计", "要", "并", "同时", "其中", "在", "用", "于",
+];
+
+/// Extract the targets of one item. `f` is the item text (original + folded);
+/// `skip` lists folded byte ranges (unit clauses) to ignore.
+pub fn extract_targets(f: &Folded, skip: &[Range<usize>]) -> Vec<Target> {
+    let text = f.folded.as_str();
+    let skipped = skipped_regions(text);
+    let mut next_skipped = 0;
+    let mut cur = Cursor::default();
+    let mut out: Vec<Target> = Vec::new();
+    let mut prev_end_cmp: Option<(usize, String)> = None;
+    for n in numeral::scan(text) {
+        let start = n.span.start;
+        cur.advance(text, start);
+        while skipped.get(next_skipped).is_some_and(|r| r.end <= start) {
+            next_skipped += 1;
+        }
+        if skipped.get(next_skipped).is_some_and(|r| r.start <= start)
+            || cur.in_parens()
+            || skip.iter().any(|r| r.contains(&start))
+        {
+            continue;
+        }
+        if let Some(t) = read_target(f, n, &mut cur, &prev_end_cmp) {
+            prev_end_cmp = Some((t.1, t.0.comparator.clone()));
+            out.push(t.0);
+        }
+    }
+    out
 }
 
-impl Openers {
-    /// Count the characters of `text[self.at..at]`.
-    fn advance(&mut self, text: &str, at: usize) {
-        for c in text[self.at.min(at)..at].chars() {
+/// One target from a numeral, with the byte offset where its `raw` ends.
+fn read_target(
+    f: &Folded,
+    mut n: Numeral,
+    cur: &mut Cursor,
+    prev_end_cmp: &Option<(usize, String)>,
+) -> Option<(Target, usize)> {
+    let text = f.folded.as_str();
+    let start = n.span.start;
+    // `10，100家`: a full-width comma separates two numbers, not thousands.
+    if text[n.span.clone()].contains(',') && f.orig_slice(n.span.clone()).contains('，') {
+        n = numeral::read_with(text, start, false)?;
+    }
+    let end = n.span.end;
+    let num_text = &text[n.span.clone()];
+    let arabic = n.arabic;
+    let before = &text[..start];
+    let after = &text[end..];
+    // Part of a code, a longer number or a word in Latin letters.
+    if before.ends_with(|c: char| {
+        c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == '〔' || c == '['
+    }) || after.starts_with(|c: char| c.is_ascii_alphabetic())
+    {
+        return None;
+    }
+    let value = n.value;
+    let max = n.max;
+    // Unit.
+    let (mut unit, factor, mut unit_end) = match n.implied_unit {
+        Some(u) => (u.to_string(), 1.0, end),
+        None => match match_unit(text, n.magnitude.start) {
+            Some(m) => (m.text, m.factor, m.end.max(end)),
+            None => (String::new(), 1.0, end),
+        },
+    };
+    let mut change_factor = None;
+    // `翻一番`, `翻两番`: the base doubled once, twice.
+    if unit.is_empty() && before.ends_with('翻') && text[unit_end..].starts_with('番') {
+        unit = "番".to_string();
+        unit_end += '番'.len_utf8();
+        change_factor = Some(2f64.powf(value));
+    }
+    // Durations in years or days: `30日内`, `1年以上` (not dates like 2025年).
+    if unit.is_empty()
+        && text[unit_end..].starts_with(['年', '日'])
+        && value < 100.0
+        && AFTER.iter().any(|(w, _)| text[unit_end + 3..].starts_with(w))
+    {
+        unit = text[unit_end..unit_end + 3].to_string();
+        unit_end += 3;
+    }
+    let rest = &text[unit_end..];
+    // Dates and years: 2025年, 8月, 1日, 151号.
+    if unit.is_empty() && rest.starts_with(['年', '月', '日', '号', '时', '期', '级', '类', '岁'])
+    {
+        return None;
+    }
+    // `千万`, `百万`: words, not quantities (`十` alone is ten).
+    if !arabic && n.implied_unit.is_none() && num_text.chars().all(|c| "百千万亿 ".contains(c)) {
+        return None;
+    }
+    if unit == "位" && !arabic {
+        return None;
+    }
+    // Comparators.
+    let (verb, verb_cmp) = verb_before(before);
+    let after_mod = AFTER.iter().find(|(w, _)| rest.starts_with(w));
+    let after_mod = after_mod.filter(|(w, _)| {
+        *w != "内"
+            || unit.contains('日')
+            || unit.contains('天')
+            || unit.contains('月')
+            || unit.contains('时')
+            || unit.contains('年')
+            || unit.contains('周')
+    });
+    let raw_end = unit_end + after_mod.map_or(0, |(w, _)| w.len());
+    let after_raw = &text[raw_end..];
+    // `一批`, `一张网`, `一个…`: 一 is an article unless a comparator frames a
+    // whole quantity (`达到一个。`).
+    if !arabic && value == 1.0 && max.is_none() {
+        let whole = verb_cmp.is_some()
+            && !unit.is_empty()
+            && after_raw
+                .chars()
+                .next()
+                .is_none_or(|c| "。,;，；、)\n".contains(c));
+        if !whole {
+            return None;
+        }
+    }
+    let mut comparator = match (after_mod, n.approx, verb_cmp) {
+        (Some((_, c)), _, _) => c.to_string(),
+        (None, Some(_), _) => "≈".to_string(),
+        (None, None, Some(c)) => c.to_string(),
+        (None, None, None) => "=".to_string(),
+    };
+    let mut change = CHANGE
+        .iter()
+        .find(|(w, _)| before.ends_with(w) || before.trim_end_matches(['约', ' ']).ends_with(w))
+        .map(|(_, d)| d.to_string());
+    if change_factor.is_some() {
+        change = Some("increase".to_string());
+    }
+    if unit.ends_with('倍') && change.as_deref() == Some("increase") {
+        change_factor = Some(value + 1.0);
+    }
+    let mut framed = after_mod.is_some()
+        || verb_cmp.is_some()
+        || change.is_some()
+        || n.approx.is_some();
+    // Enumerations: `分别达到65%和55%` — inherit the comparator of the previous number.
+    if verb_cmp.is_none()
+        && after_mod.is_none()
+        && n.approx.is_none()
+        && let Some((pe, pc)) = prev_end_cmp
+        && *pe <= start
+        && !text[*pe..start].is_empty()
+        && text[*pe..start].chars().all(|c| "和、及与或,， ".contains(c))
+    {
+        comparator = pc.clone();
+        framed = true;
+    }
+    if unit.is_empty() && !framed {
+        return None;
+    }
+    // `102项重大工程`, `80万吨乙烯项目`: a programme's name, not a commitment.
+    if !framed && names_a_programme(before, &unit, bounded(rest, 40)) {
+        return None;
+    }
+    if !arabic && !framed && max.is_none() {
+        return None;
+    }
+    if arabic && unit.is_empty() && num_text.len() >= 4 && !num_text.contains('.') {
+        // Bare 4+ digit numbers without a unit (years, hotlines) are not targets.
+        return None;
+    }
+    let raw_start = start - verb.len();
+    let mut clause_start = cur.clause.min(raw_start);
+    if let Some((pe, _)) = prev_end_cmp
+        && *pe > clause_start
+        && *pe <= raw_start
+    {
+        clause_start = *pe;
+    }
+    let window = tail(&text[clause_start..raw_start], 40);
+    // A time window framing other commitments (`两年内完成改造`,
+    // `自印发之日起30日内出台细则`) is not a target; a service time is
+    // (`企业开办1个工作日内办结`, `压缩至5个工作日`).
+    if DURATIONS.contains(&unit.as_str())
+        && after_mod.is_some_and(|(w, _)| w.ends_with('内'))
+        && verb_cmp.is_none()
+        && change.is_none()
+        && opens_clause(window)
+    {
+        return None;
+    }
+    // A scope condition: the quantity modifies a noun (`超过100人的企业`,
+    // `6亩以下的地块`, `年营业额500万元以下的小微企业`).
+    // A note in brackets may stand between (`6亩以下(不含6亩)的地块`).
+    let modifier = match after_raw.strip_prefix('(') {
+        Some(inner) => inner.find(')').map_or(after_raw, |i| &inner[i + 1..]),
+        None => after_raw,
+    };
+    let directed = after_mod.is_some_and(|(w, _)| w.starts_with(['以', '及']))
+        || SCOPE_WORDS.iter().any(|w| window.ends_with(w))
+        || SCOPE_VERBS.contains(&verb.trim_end_matches([' ', '了']));
+    if let Some(noun) = modifier.strip_prefix('的')
+        && directed
+        && noun.starts_with(|c: char| ('\u{4e00}'..='\u{9fff}').contains(&c))
+        && !GOAL_NOUNS.iter().any(|g| noun.starts_with(g))
+        && introduces_scope(window, verb, verb_cmp)
+    {
+        return None;
+    }
+    let period = PERIODS
+        .iter()
+        .find(|p| window.contains(*p))
+        .map(|p| p.to_string());
+    let cumulative = window.contains("累计");
+    let deadline = cur.deadline(text, start);
+    let metric = metric_of(window).or_else(|| metric_after(bounded(&text[raw_end..], 40)));
+    let mut reasons = Vec::new();
+    let mut confidence = 1.0;
+    if !framed && max.is_none() {
+        confidence *= 0.7;
+        reasons.push("no comparator");
+    }
+    if metric.is_none() {
+        confidence *= 0.8;
+        reasons.push("no metric");
+    }
+    let span_start = cur.chars - verb.chars().count();
+    let span_end = cur.chars + text[start..raw_end].chars().count();
+    let target = Target {
+        raw: f.orig_slice(raw_start..raw_end).to_string(),
+        value,
+        max,
+        unit: unit.replace(' ', ""),
+        comparator,
+        metric,
+        period,
+        deadline,
+        cumulative,
+        change,
+        factor: change_factor,
+        scaled_value: Some(value * factor),
+        span: Some([span_start, span_end]),
+        confidence,
+        confidence_reason: (!reasons.is_empty()).then(|| reasons.join("; ")),
+    };
+    Some((target, raw_end))
+}
+
+/// Whether the clause text before a time window holds only adverbials
+/// (`力争`, `在`) or a starting point (`自印发之日起`): the window then frames
+/// what follows.
+fn opens_clause(window: &str) -> bool {
+    let mut w = window.trim();
+    loop {
+        let before = w;
+        for lead in WINDOW_LEADS {
+            w = w.trim_start_matches(lead).trim_end_matches(lead).trim();
+        }
+        if w == before {
+            break;
+        }
+    }
+    w.is_empty() || w.ends_with('起')
+}
+
+/// Whether the words before a directed quantity (`以上`, `以下`, `超过`, `满`)
+/// make it a qualifying threshold: a scope verb (`超过`), a threshold word
+/// (`满`), or no verb at all (the quantity follows a noun or opens the
+/// clause: `年营业额500万元以下的`); a commitment verb (`培育100个以上的品牌`)
+/// makes it a target.
+fn introduces_scope(window: &str, verb: &str, verb_cmp: Option<&str>) -> bool {
+    if verb_cmp.is_some() {
+        return SCOPE_VERBS.contains(&verb.trim_end_matches([' ', '了']));
+    }
+    if SCOPE_WORDS.iter().any(|w| window.ends_with(w)) {
+        return true;
+    }
+    if !verb.is_empty() {
+        return false;
+    }
+    let words = crate::lexicon::tag(tail(window, 8));
+    !words.last().is_some_and(|(_, t)| t.starts_with('v'))
+}
+
+/// The first `n` characters of `s`.
+fn bounded(s: &str, n: usize) -> &str {
+    match s.char_indices().nth(n) {
+        Some((i, _)) => &s[..i],
+        None => s,
+    }
+}
+
+/// The last `n` characters of `s`.
+fn tail(s: &str, n: usize) -> &str {
+    match s.char_indices().rev().nth(n.saturating_sub(1)) {
+        Some((i, _)) if n > 0 => &s[i..],
+        _ if n == 0 => "",
+        _ => s,
+    }
+}
+
+/// Byte ranges whose numbers are never targets: titles `《…》` and short
+/// quotations (names and slogans, `“十四五”`, `“一网通办”`). A quotation that
+/// states goals (`“引进人才达到1000名左右、覆盖率达到90%”`) is read like the
+/// rest of the text. An unclosed mark runs to the end of its line. One pass,
+/// sorted and merged.
+fn skipped_regions(text: &str) -> Vec<Range<usize>> {
+    let mut regions = Vec::new();
+    let (mut quotes, mut titles): (Vec<usize>, Vec<usize>) = (Vec::new(), Vec::new());
+    for (i, c) in text.char_indices() {
+        match c {
+            '“' => quotes.push(i),
+            '”' => {
+                if let Some(s) = quotes.pop()
+                    && !states_goals(&text[s + '“'.len_utf8()..i])
+                {
+                    regions.push(s..i + c.len_utf8());
+                }
+            }
+            '《' => titles.push(i),
+            '》' => {
+                if let Some(s) = titles.pop() {
+                    regions.push(s..i + c.len_utf8());
+                }
+            }
+            '\n' => {
+                for s in quotes.drain(..).chain(titles.drain(..)) {
+                    regions.push(s..i);
+                }
+            }
+            _ => {}
+        }
+    }
+    for s in quotes.into_iter().chain(titles) {
+        regions.push(s..text.len());
+    }
+    regions.sort_by_key(|r| r.start);
+    let mut merged: Vec<Range<usize>> = Vec::new();
+    for r in regions {
+        match merged.last_mut() {
+            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+            _ => merged.push(r),
+        }
+    }
+    merged
+}
+
+/// A quotation long enough to state goals, with a comparator in it.
+fn states_goals(inner: &str) -> bool {
+    inner.chars().count() >= 8
+        && (BEFORE.iter().any(|(w, _)| inner.contains(w))
+            || AFTER.iter().any(|(w, _)| *w != "内" && inner.contains(w))
+            || inner.contains('%'))
+}
+
+/// What the extractor carries forward through an item: characters read,
+/// open parentheses on the current line, the start of the current clause and
+/// sentence, and the deadline of the current sentence. Numbers come in text
+/// order, so nothing is recounted from the start for each number.
+#[derive(Default)]
+struct Cursor {
+    at: usize,
+    chars: usize,
+    paren: (usize, usize),
+    clause: usize,
+    sentence: usize,
+    /// (sentence start, its end, its deadline).
+    deadline: Option<(usize, usize, Option<String>)>,
+}
+
+impl Cursor {
+    /// Read `text[self.at..to]`.
+    fn advance(&mut self, text: &str, to: usize) {
+        if to <= self.at {
+            return;
+        }
+        for (i, c) in text[self.at..to].char_indices() {
+            let next = self.at + i + c.len_utf8();
+            self.chars += 1;
             match c {
-                '\n' => self.paren = (0, 0),
+                '\n' => {
+                    self.paren = (0, 0);
+                    self.clause = next;
+                    self.sentence = next;
+                }
                 '(' => self.paren.0 += 1,
                 ')' => self.paren.1 += 1,
-                '《' => self.title.0 += 1,
-                '》' => self.title.1 += 1,
-                '“' => self.quote.0 += 1,
-                '”' => self.quote.1 += 1,
+                '。' | ';' => {
+                    self.clause = next;
+                    self.sentence = next;
+                }
+                ',' | ':' | '!' | '?' | '，' | '；' => self.clause = next,
                 _ => {}
             }
         }
-        self.at = self.at.max(at);
+        self.at = to;
     }
 
     fn in_parens(&self) -> bool {
         self.paren.0 > self.paren.1
     }
 
-    fn in_quote_or_title(&self) -> bool {
-        self.title.0 > self.title.1 || self.quote.0 > self.quote.1
+    /// Deadline of the sentence holding byte `at` (computed once per sentence).
+    fn deadline(&mut self, text: &str, at: usize) -> Option<String> {
+        if let Some((s, e, d)) = &self.deadline
+            && *s == self.sentence
+            && at < *e
+        {
+            return d.clone();
+        }
+        let e = text[at..].find(['。', '\n']).map_or(text.len(), |i| at + i);
+        let d = sentence_deadline(&text[self.sentence..e]);
+        self.deadline = Some((self.sentence, e, d.clone()));
+        d
     }
+}
+
+fn sentence_deadline(sentence: &str) -> Option<String> {
+    let c = DEADLINE.captures(sentence)?;
+    if let Some(y) = c.get(1) {
+        return Some(y.as_str().to_string());
+    }
+    let n = match c.get(2)?.as_str() {
+        "十一五" => 2010,
+        "十二五" => 2015,
+        "十三五" => 2020,
+        "十四五" => 2025,
+        "十五五" => 2030,
+        "十六五" => 2035,
+        _ => return None,
+    };
+    Some(n.to_string())
 }
 
 #[cfg(test)]
