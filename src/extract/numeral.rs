@@ -205,6 +205,15 @@ impl Core {
         while i > 0 && matches!(self.toks[i - 1].0, Tok::Big(_)) {
             i -= 1;
         }
+        // `四十五亿四千零四万`: a trailing 万 under a 亿 is part of the value.
+        let big = |t: &(Tok, Range<usize>)| match t.0 {
+            Tok::Big(u) => u,
+            _ => 0.0,
+        };
+        let inner = self.toks[..i].iter().map(big).fold(0.0, f64::max);
+        if i < n && inner >= big(&self.toks[i]) {
+            i = n;
+        }
         // After a lone Arabic number, 千 and 百 (and 十) are magnitudes too:
         // `3千万`, `5百万`.
         let value_toks = |k: usize| {
@@ -492,8 +501,12 @@ impl Reader<'_> {
                 break;
             }
             // A leading big unit only as the denominator of `万分之`.
-            if toks.is_empty() && matches!(t, Tok::Big(_)) && self.literal(e, "分之").is_none() {
-                return None;
+            if toks.is_empty() && matches!(t, Tok::Big(_)) {
+                let mut after = e;
+                while let Some((_, bl)) = self.ch(after).filter(|b| big_unit(b.0).is_some()) {
+                    after += bl;
+                }
+                self.literal(after, "分之")?;
             }
             toks.push((t, q..e));
             p = e;
@@ -574,6 +587,7 @@ impl Reader<'_> {
             if let Some((b, e)) = self.slash_fraction(end) {
                 value = if first.negative { -a / b } else { a / b };
                 end = e;
+                magnitude = end..end;
             } else if a.fract() == 0.0
                 && self.skip_spaces(end) > end
                 && let Some((n, e1)) = self.arabic(self.skip_spaces(end))
@@ -581,6 +595,7 @@ impl Reader<'_> {
             {
                 value = if first.negative { -(a + n / d) } else { a + n / d };
                 end = e;
+                magnitude = end..end;
             }
         }
         // 成: tenths, `9成` = 90 %, `七成六` = 76 %, `三成半` = 35 %.
@@ -762,6 +777,8 @@ mod tests {
         check("5亿1万4千6百", 500_014_600.0);
         check("10万万", 1e9);
         check("4.78万亿", 4.78e12);
+        check("四十五亿四千零四万", 4_540_040_000.0);
+        check("负四百零五亿零四百零四万", -40_504_040_000.0);
     }
 
     #[test]
@@ -788,6 +805,8 @@ mod tests {
         check("3/5", 0.6);
         check("1 3/5", 1.6);
         check("16分之5", 0.3125);
+        check("-3/2", -1.5);
+        check("万万分之七", 7e-8);
         check("负一又二分之一", -1.5);
         check("百分之22", 0.22);
         check("百 分 之2.4", 0.024);

@@ -463,7 +463,7 @@ fn read_target(
     let after_raw = &text[raw_end..];
     // `一批`, `一张网`, `一个…`: 一 is an article unless a comparator frames a
     // whole quantity (`达到一个。`).
-    if !arabic && value == 1.0 && max.is_none() {
+    if num_text == "一" {
         let whole = verb_cmp.is_some()
             && !unit.is_empty()
             && after_raw
