@@ -41,6 +41,8 @@ pub struct Options {
     pub aliases: Aliases,
     /// Largest input accepted, in bytes.
     pub max_bytes: u64,
+    /// Targets whose `confidence` is below this are left out (0 keeps all).
+    pub min_confidence: f64,
 }
 
 impl Default for Options {
@@ -48,6 +50,7 @@ impl Default for Options {
         Options {
             aliases: Aliases::builtin(),
             max_bytes: 64 * 1024 * 1024,
+            min_confidence: 0.0,
         }
     }
 }
@@ -72,6 +75,9 @@ pub fn parse_text(text: &str, opts: &Options) -> Notice {
         .map(|r| extract::build_item(r, &aliases, &mut conv))
         .collect();
     extract::inherit_section_units(&mut items);
+    for it in &mut items {
+        it.targets.retain(|t| t.confidence >= opts.min_confidence);
+    }
     let mut warnings = Vec::new();
     if items.is_empty() {
         warnings.push("no numbered items found".to_string());

@@ -87,6 +87,17 @@ pub struct Args {
     /// Largest input file accepted, in bytes.
     #[arg(long, default_value_t = 64 * 1024 * 1024)]
     pub max_bytes: u64,
+    /// Leave out targets whose confidence is below this (0–1; weak framing:
+    /// no comparator, no metric).
+    #[arg(long, default_value_t = 0.0, value_parser = confidence)]
+    pub min_confidence: f64,
+}
+
+fn confidence(s: &str) -> std::result::Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if (0.0..=1.0).contains(&v) => Ok(v),
+        _ => Err(format!("`{s}` is not a confidence between 0 and 1")),
+    }
 }
 
 /// How many finished files may wait for the ones before them.
@@ -114,7 +125,8 @@ impl Done {
 }
 
 pub fn run(args: Args) -> Result<Status> {
-    let opts = super::options(&args.aliases, args.max_bytes)?;
+    let mut opts = super::options(&args.aliases, args.max_bytes)?;
+    opts.min_confidence = args.min_confidence;
     let format = super::pick_format(args.format, args.output.as_deref(), Format::Json)?;
     let mut paths = args.inputs.clone();
     if let Some(list) = &args.files_from {

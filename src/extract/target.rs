@@ -401,9 +401,9 @@ fn read_target(
     let arabic = n.arabic;
     let before = &text[..start];
     let after = &text[end..];
-    // Part of a code, a longer number or a word in Latin letters.
+    // Part of a code, a longer number or a word in Latin letters; an ordinal (`第12条`).
     if before.ends_with(|c: char| {
-        c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == '〔' || c == '['
+        c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == '〔' || c == '[' || c == '第'
     }) || after.starts_with(|c: char| c.is_ascii_alphabetic())
     {
         return None;
@@ -463,7 +463,7 @@ fn read_target(
     let after_raw = &text[raw_end..];
     // `一批`, `一张网`, `一个…`: 一 is an article unless a comparator frames a
     // whole quantity (`达到一个。`).
-    if num_text == "一" {
+    if num_text == "一" && change_factor.is_none() {
         let whole = verb_cmp.is_some()
             && !unit.is_empty()
             && after_raw

@@ -114,6 +114,11 @@ pub fn targets_csv(notices: &[Notice], bom: bool) -> std::io::Result<Vec<u8>> {
         "deadline",
         "cumulative",
         "change",
+        "factor",
+        "scaled_value",
+        "confidence",
+        "confidence_reason",
+        "span",
     ])?;
     for n in notices {
         for it in &n.items {
@@ -132,6 +137,11 @@ pub fn targets_csv(notices: &[Notice], bom: bool) -> std::io::Result<Vec<u8>> {
                     t.deadline.as_deref().unwrap_or(""),
                     if t.cumulative { "yes" } else { "" },
                     t.change.as_deref().unwrap_or(""),
+                    &t.factor.map(format_number).unwrap_or_default(),
+                    &t.scaled_value.map(format_number).unwrap_or_default(),
+                    &format_number(t.confidence),
+                    t.confidence_reason.as_deref().unwrap_or(""),
+                    &t.span.map(|[s, e]| format!("{s}-{e}")).unwrap_or_default(),
                 ])?;
             }
         }
