@@ -12,7 +12,10 @@ fn targets(task: &str) -> Vec<(f64, String, String)> {
 }
 
 fn full(task: &str) -> Vec<Target> {
-    let n = parse_text(&format!("一、任务\n1.推进工作。{task}\n"), &Options::default());
+    let n = parse_text(
+        &format!("一、任务\n1.推进工作。{task}\n"),
+        &Options::default(),
+    );
     n.items
         .into_iter()
         .find(|i| i.path == ["一", "1"])
@@ -53,7 +56,10 @@ fn comparator_words() {
 #[test]
 fn approximate_numbers_with_yu_duo_ji() {
     assert_eq!(targets("带动就业300余万人。"), vec![t(300.0, "万人", "≈")]);
-    assert_eq!(targets("培训家政人员二十多万人次。"), vec![t(20.0, "万人次", "≈")]);
+    assert_eq!(
+        targets("培训家政人员二十多万人次。"),
+        vec![t(20.0, "万人次", "≈")]
+    );
     assert_eq!(targets("新增绿地三十几公顷。"), vec![t(30.0, "公顷", "≈")]);
     assert!(full("带动就业300余万人。")[0].raw.contains('余'));
 }
@@ -64,35 +70,63 @@ fn one_target_per_number_written() {
         targets("小学、初中入学率分别达到99%和97%。"),
         vec![t(99.0, "%", ">="), t(97.0, "%", ">=")]
     );
-    assert_eq!(targets("水稻、小麦良种覆盖率均达到96%。"), vec![t(96.0, "%", ">=")]);
+    assert_eq!(
+        targets("水稻、小麦良种覆盖率均达到96%。"),
+        vec![t(96.0, "%", ">=")]
+    );
 }
 
 #[test]
 fn ranges_have_max() {
     for text in ["每县建设3至5个物流节点。", "每县建设3—5个物流节点。"] {
         let got = full(text);
-        assert_eq!((got[0].value, got[0].max, got[0].comparator.as_str()), (3.0, Some(5.0), "="), "{text}");
+        assert_eq!(
+            (got[0].value, got[0].max, got[0].comparator.as_str()),
+            (3.0, Some(5.0), "="),
+            "{text}"
+        );
     }
 }
 
 #[test]
 fn government_report_forms() {
     let got = full("力争农村居民人均收入翻一番。");
-    assert_eq!((got[0].factor, got[0].change.as_deref()), (Some(2.0), Some("increase")));
+    assert_eq!(
+        (got[0].factor, got[0].change.as_deref()),
+        (Some(2.0), Some("increase"))
+    );
     let got = full("到2035年，全区经济总量翻两番。");
     assert_eq!(got[0].factor, Some(4.0));
     let got = full("外贸进出口额增长1倍。");
-    assert_eq!((got[0].value, got[0].unit.as_str(), got[0].factor), (1.0, "倍", Some(2.0)));
+    assert_eq!(
+        (got[0].value, got[0].unit.as_str(), got[0].factor),
+        (1.0, "倍", Some(2.0))
+    );
     let got = full("林草覆盖率提高5个百分点。");
-    assert_eq!((got[0].value, got[0].unit.as_str(), got[0].change.as_deref()), (5.0, "个百分点", Some("increase")));
-    assert_eq!(targets("孕产妇死亡率控制在千分之三以内。"), vec![t(3.0, "‰", "<=")]);
-    assert_eq!(targets("绿色建筑占比达到百分之七十以上。"), vec![t(70.0, "%", ">=")]);
-    assert_eq!(targets("群众满意度达到九成以上。"), vec![t(90.0, "%", ">=")]);
+    assert_eq!(
+        (got[0].value, got[0].unit.as_str(), got[0].change.as_deref()),
+        (5.0, "个百分点", Some("increase"))
+    );
+    assert_eq!(
+        targets("孕产妇死亡率控制在千分之三以内。"),
+        vec![t(3.0, "‰", "<=")]
+    );
+    assert_eq!(
+        targets("绿色建筑占比达到百分之七十以上。"),
+        vec![t(70.0, "%", ">=")]
+    );
+    assert_eq!(
+        targets("群众满意度达到九成以上。"),
+        vec![t(90.0, "%", ">=")]
+    );
 }
 
 #[test]
 fn chinese_numerals_need_a_comparator() {
-    assert_eq!(targets("建成示范基地不少于十个。"), vec![t(10.0, "个", ">=")]);
+    assert_eq!(
+        targets("建成示范基地不少于十个。"),
+        vec![t(10.0, "个", ">=")]
+    );
     assert!(targets("推动三个片区协同发展。").is_empty());
     assert!(targets("打造一批特色小镇，建设一张网。").is_empty());
 }
@@ -114,9 +148,18 @@ fn not_targets_dates_codes_slogans_vague_amounts() {
 
 #[test]
 fn durations_committed_to_are_targets() {
-    assert_eq!(targets("不动产登记时限压缩至3个工作日。"), vec![t(3.0, "个工作日", "<=")]);
-    assert_eq!(targets("个体户登记1个工作日内办结。"), vec![t(1.0, "个工作日", "<=")]);
-    assert_eq!(targets("专利审查周期缩短至6个月以内。"), vec![t(6.0, "个月", "<=")]);
+    assert_eq!(
+        targets("不动产登记时限压缩至3个工作日。"),
+        vec![t(3.0, "个工作日", "<=")]
+    );
+    assert_eq!(
+        targets("个体户登记1个工作日内办结。"),
+        vec![t(1.0, "个工作日", "<=")]
+    );
+    assert_eq!(
+        targets("专利审查周期缩短至6个月以内。"),
+        vec![t(6.0, "个月", "<=")]
+    );
 }
 
 #[test]
@@ -124,7 +167,10 @@ fn time_windows_framing_other_commitments_are_not_targets() {
     assert!(targets("三年内完成老旧管网改造。").is_empty());
     assert!(targets("自本方案印发之日起60日内出台配套细则。").is_empty());
     assert!(targets("力争在两年之内建成信息平台。").is_empty());
-    assert_eq!(targets("5年内培养高技能人才2000名。"), vec![t(2000.0, "名", "=")]);
+    assert_eq!(
+        targets("5年内培养高技能人才2000名。"),
+        vec![t(2000.0, "名", "=")]
+    );
 }
 
 #[test]
@@ -137,8 +183,17 @@ fn scope_conditions_are_not_targets() {
     ] {
         assert!(targets(text).is_empty(), "{text}: {:?}", targets(text));
     }
+    // Eligibility conditions and the starting value of a change.
+    assert!(targets("企业吸纳就业困难人员10人以上并签订2年以上合同的，可申请补贴。").is_empty());
+    assert_eq!(
+        targets("将补贴申领条件由参保3年以上放宽至参保1年以上。"),
+        vec![t(1.0, "年", ">=")]
+    );
     // A commitment verb before the quantity makes it a target.
-    assert_eq!(targets("培育20家以上的链主企业。"), vec![t(20.0, "家", ">=")]);
+    assert_eq!(
+        targets("培育20家以上的链主企业。"),
+        vec![t(20.0, "家", ">=")]
+    );
 }
 
 #[test]
@@ -166,9 +221,18 @@ fn compound_measure_units_kept_whole() {
 
 #[test]
 fn comparator_after_the_unit_wins_over_a_neutral_verb() {
-    assert_eq!(targets("粮食产量稳定在150万吨左右。"), vec![t(150.0, "万吨", "≈")]);
-    assert_eq!(targets("城镇调查失业率保持在5.5%以下。"), vec![t(5.5, "%", "<=")]);
-    assert_eq!(targets("研发投入强度保持在3%以上。"), vec![t(3.0, "%", ">=")]);
+    assert_eq!(
+        targets("粮食产量稳定在150万吨左右。"),
+        vec![t(150.0, "万吨", "≈")]
+    );
+    assert_eq!(
+        targets("城镇调查失业率保持在5.5%以下。"),
+        vec![t(5.5, "%", "<=")]
+    );
+    assert_eq!(
+        targets("研发投入强度保持在3%以上。"),
+        vec![t(3.0, "%", ">=")]
+    );
 }
 
 #[test]
@@ -186,5 +250,11 @@ fn evidence_span_and_confidence() {
     assert_eq!(got[0].confidence, 1.0);
     let weak = full("新建25个。");
     assert!(weak[0].confidence < 1.0);
-    assert!(weak[0].confidence_reason.as_deref().unwrap().contains("no comparator"));
+    assert!(
+        weak[0]
+            .confidence_reason
+            .as_deref()
+            .unwrap()
+            .contains("no comparator")
+    );
 }

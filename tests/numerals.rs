@@ -17,7 +17,9 @@ struct Case {
 }
 
 fn cases(file: &str, percent: bool) -> Vec<Case> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/numerals").join(file);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/numerals")
+        .join(file);
     let raw = std::fs::read_to_string(&path).unwrap();
     let json: Value = serde_json::from_str(raw.trim_start_matches('\u{feff}')).unwrap();
     json.as_array()
@@ -43,8 +45,8 @@ fn cases(file: &str, percent: bool) -> Vec<Case> {
 
 /// Why a form is out of scope, if it is.
 fn skip_reason(text: &str) -> Option<&'static str> {
-    static RULES: std::sync::LazyLock<Vec<(Regex, &'static str)>> =
-        std::sync::LazyLock::new(|| {
+    static RULES: std::sync::LazyLock<Vec<(Regex, &'static str)>> = std::sync::LazyLock::new(
+        || {
             [
                 ("兆", "兆 is not used in official text"),
                 (r"[0-9.][eE][-+]?[0-9]|\^", "scientific notation or powers"),
@@ -60,7 +62,8 @@ fn skip_reason(text: &str) -> Option<&'static str> {
             .into_iter()
             .map(|(r, why)| (Regex::new(r).unwrap(), why))
             .collect()
-        });
+        },
+    );
     let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
     RULES
         .iter()

@@ -17,7 +17,9 @@ fn slice(text: &str, span: &Value) -> Option<String> {
 
 fn holds_a_numeral(s: &str) -> bool {
     s.chars().any(|c| {
-        c.is_ascii_digit() || ('０'..='９').contains(&c) || "零〇一二两三四五六七八九十百千万亿半".contains(c)
+        c.is_ascii_digit()
+            || ('０'..='９').contains(&c)
+            || "零〇一二两三四五六七八九十百千万亿半".contains(c)
     })
 }
 
@@ -57,7 +59,8 @@ fn every_span_of_every_corpus_notice_points_at_its_evidence() {
                     units += 1;
                     let raw = u["raw"].as_str().unwrap();
                     match slice(text, &u["span"]) {
-                        Some(s) if s.contains(raw) || raw.contains(s.as_str()) && !s.is_empty() => {}
+                        Some(s) if s.contains(raw) || raw.contains(s.as_str()) && !s.is_empty() => {
+                        }
                         got => problems.push(format!(
                             "{}: {:?} unit {raw:?}: span {} gives {got:?}",
                             file.display(),

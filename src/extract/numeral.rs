@@ -406,18 +406,22 @@ impl Reader<'_> {
         let mut after_approx = false;
         loop {
             // Spaces inside a number: not between two Arabic numbers.
-            let q = if toks.is_empty() { p } else { self.skip_spaces(p) };
+            let q = if toks.is_empty() {
+                p
+            } else {
+                self.skip_spaces(p)
+            };
             let Some((c, l)) = self.ch(q) else { break };
             let prev = toks.last().map(|t| t.0);
             let spaced = q > p;
             let tok = if after_approx {
                 // Only a magnitude may follow 余/多.
-                match big_unit(c) {
-                    Some(u) => Some((Tok::Big(u), q + l)),
-                    None => None,
-                }
+                big_unit(c).map(|u| (Tok::Big(u), q + l))
             } else if c.is_ascii_digit() || (c == '.' && toks.is_empty()) {
-                if matches!(prev, Some(Tok::Arabic(_) | Tok::Digit(_) | Tok::Ji | Tok::Point(_))) {
+                if matches!(
+                    prev,
+                    Some(Tok::Arabic(_) | Tok::Digit(_) | Tok::Ji | Tok::Point(_))
+                ) {
                     None
                 } else if c == '.' {
                     // `.5`
@@ -488,7 +492,10 @@ impl Reader<'_> {
                 }
                 (n > 0 && !matches!(prev, Some(Tok::Point(_)))).then_some((Tok::Point(frac), e))
             } else if (c == '余' || (c == '多' && !spaced))
-                && matches!(prev, Some(Tok::Arabic(_) | Tok::Digit(_) | Tok::Small(_) | Tok::Zero))
+                && matches!(
+                    prev,
+                    Some(Tok::Arabic(_) | Tok::Digit(_) | Tok::Small(_) | Tok::Zero)
+                )
             {
                 after_approx = true;
                 Some((Tok::Approx(c), q + l))
@@ -593,7 +600,11 @@ impl Reader<'_> {
                 && let Some((n, e1)) = self.arabic(self.skip_spaces(end))
                 && let Some((d, e)) = self.slash_fraction(e1)
             {
-                value = if first.negative { -(a + n / d) } else { a + n / d };
+                value = if first.negative {
+                    -(a + n / d)
+                } else {
+                    a + n / d
+                };
                 end = e;
                 magnitude = end..end;
             }
@@ -606,7 +617,9 @@ impl Reader<'_> {
             let q = self.skip_spaces(p);
             let (extra, e) = match self.ch(q) {
                 Some(('半', l)) => (5.0, q + l),
-                Some((d, l)) if digit(d).is_some_and(|v| v > 0.0) => (digit(d).unwrap_or(0.0), q + l),
+                Some((d, l)) if digit(d).is_some_and(|v| v > 0.0) => {
+                    (digit(d).unwrap_or(0.0), q + l)
+                }
                 _ => (0.0, p),
             };
             if plain_follower(self.ch(e).map(|c| c.0)) && value <= 10.0 {
@@ -758,7 +771,7 @@ mod tests {
         check("四亿五千六百四十二万零一十五", 456_420_015.0);
         check("半百", 50.0);
         check("半", 0.5);
-        check("两千万点五五四四", 20_000_000.5544);
+        check("两千万点五五四四", 20_000_000.554_4);
         check("四百 点 五", 400.5);
         check("一百 五 十 二", 152.0);
         check("负三十二", -32.0);
@@ -843,7 +856,10 @@ mod tests {
     fn scan_is_left_to_right_and_spans_are_bytes() {
         let s = "达到850万户，培育１２家、十个，GB-3";
         let got: Vec<(f64, &str)> = scan(s).map(|n| (n.value, &s[n.span.clone()])).collect();
-        assert_eq!(got, vec![(850.0, "850万"), (12.0, "１２"), (10.0, "十"), (3.0, "3")]);
+        assert_eq!(
+            got,
+            vec![(850.0, "850万"), (12.0, "１２"), (10.0, "十"), (3.0, "3")]
+        );
     }
 
     #[test]

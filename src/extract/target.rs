@@ -101,7 +101,10 @@ fn match_unit(text: &str, at: usize) -> Option<UnitMatch> {
     if let Some(rest) = text[end..].strip_prefix('/') {
         let den_at = end + 1;
         let (dc, dends) = compact_window(text, den_at, 8);
-        if let Some(d) = UNITS.automaton.find(Input::new(&dc).anchored(Anchored::Yes)) {
+        if let Some(d) = UNITS
+            .automaton
+            .find(Input::new(&dc).anchored(Anchored::Yes))
+        {
             unit.push('/');
             unit.push_str(&dc[..d.end()]);
             end = dends[dc[..d.end()].chars().count() - 1];
@@ -332,7 +335,15 @@ fn names_a_programme(before: &str, unit: &str, rest: &str) -> bool {
 /// Duration units: a duration followed by `内` is a time window unless it is
 /// the quantity committed to.
 const DURATIONS: &[&str] = &[
-    "年", "日", "天", "个月", "月", "周", "小时", "个小时", "分钟",
+    "年",
+    "日",
+    "天",
+    "个月",
+    "月",
+    "周",
+    "小时",
+    "个小时",
+    "分钟",
 ];
 
 /// Comparator verbs that introduce a scope condition when the quantity then
@@ -429,7 +440,9 @@ fn read_target(
     if unit.is_empty()
         && text[unit_end..].starts_with(['年', '日'])
         && value < 100.0
-        && AFTER.iter().any(|(w, _)| text[unit_end + 3..].starts_with(w))
+        && AFTER
+            .iter()
+            .any(|(w, _)| text[unit_end + 3..].starts_with(w))
     {
         unit = text[unit_end..unit_end + 3].to_string();
         unit_end += 3;
@@ -441,7 +454,8 @@ fn read_target(
         return None;
     }
     // `千万`, `百万`: words, not quantities (`十` alone is ten).
-    if !arabic && n.implied_unit.is_none() && num_text.chars().all(|c| "百千万亿 ".contains(c)) {
+    if !arabic && n.implied_unit.is_none() && num_text.chars().all(|c| "百千万亿 ".contains(c))
+    {
         return None;
     }
     if unit == "位" && !arabic {
@@ -490,10 +504,8 @@ fn read_target(
     if unit.ends_with('倍') && change.as_deref() == Some("increase") {
         change_factor = Some(value + 1.0);
     }
-    let mut framed = after_mod.is_some()
-        || verb_cmp.is_some()
-        || change.is_some()
-        || n.approx.is_some();
+    let mut framed =
+        after_mod.is_some() || verb_cmp.is_some() || change.is_some() || n.approx.is_some();
     // Enumerations: `分别达到65%和55%` — inherit the comparator of the previous number.
     if verb_cmp.is_none()
         && after_mod.is_none()
@@ -501,7 +513,9 @@ fn read_target(
         && let Some((pe, pc)) = prev_end_cmp
         && *pe <= start
         && !text[*pe..start].is_empty()
-        && text[*pe..start].chars().all(|c| "和、及与或,， ".contains(c))
+        && text[*pe..start]
+            .chars()
+            .all(|c| "和、及与或,， ".contains(c))
     {
         comparator = pc.clone();
         framed = true;
@@ -558,6 +572,16 @@ fn read_target(
     {
         return None;
     }
+    // The starting value of a change (`由3年以上放宽至1年以上`): the target is
+    // the value after the verb.
+    if window.contains('由') && MOVE_TO.iter().any(|w| bounded(after_raw, 4).contains(w)) {
+        return None;
+    }
+    // An eligibility condition: a clause ending in `的` followed by what the
+    // qualifying party may do (`…签订1年以上劳动合同的，可申请…`).
+    if is_condition(after_raw) {
+        return None;
+    }
     let period = PERIODS
         .iter()
         .find(|p| window.contains(*p))
@@ -595,6 +619,50 @@ fn read_target(
         confidence_reason: (!reasons.is_empty()).then(|| reasons.join("; ")),
     };
     Some((target, raw_end))
+}
+
+/// Verbs that move a value to a new one (`放宽至`, `提高到`, `调整为`).
+const MOVE_TO: &[&str] = &[
+    "放宽至",
+    "放宽到",
+    "提高至",
+    "提高到",
+    "降低至",
+    "降低到",
+    "降至",
+    "调整为",
+    "调整至",
+    "压缩至",
+    "压缩到",
+    "缩短至",
+    "缩短到",
+    "扩大至",
+    "扩大到",
+    "增加至",
+    "增加到",
+    "减少至",
+    "减少到",
+    "提升至",
+    "提升到",
+];
+
+/// Words that open the consequence of an eligibility condition (`…的，可申请`).
+const CONSEQUENCES: &[&str] = &["可", "均可", "即可", "给予", "享受", "予以"];
+
+/// Whether the clause after a quantity ends in `的` and the next clause says
+/// what the qualifying party may do: the quantity is a condition.
+fn is_condition(after: &str) -> bool {
+    let clause = bounded(after, 60);
+    let Some(end) = clause.find([',', '，', '。', ';', '；', '\n']) else {
+        return false;
+    };
+    clause[..end].ends_with('的')
+        && clause[end..].starts_with([',', '，'])
+        && CONSEQUENCES.iter().any(|c| {
+            after[end..]
+                .trim_start_matches([',', '，', ' '])
+                .starts_with(c)
+        })
 }
 
 /// Whether the clause text before a time window holds only adverbials
