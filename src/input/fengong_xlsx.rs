@@ -343,6 +343,13 @@ fn target_from_row(s: &Sheet, row: &SheetRow) -> (Target, Option<String>) {
         deadline: row.opt(c, "deadline"),
         cumulative: parse_bool(row.get(c, "cumulative")),
         change: row.opt(c, "change"),
+        factor: parse_value(row.get(c, "factor")),
+        scaled_value: parse_value(row.get(c, "scaled_value")),
+        confidence: parse_value(row.get(c, "confidence")).unwrap_or(1.0),
+        confidence_reason: row.opt(c, "confidence_reason"),
+        span: row.get(c, "span").split_once('-').and_then(|(s, e)| {
+            Some([s.trim().parse().ok()?, e.trim().parse().ok()?])
+        }),
         ..Default::default()
     };
     (t, problem)

@@ -120,6 +120,11 @@ pub const TARGET_COLUMNS: &[Column] = &[
     col("累计", "cumulative", false, 6.0),
     col("变化", "change", false, 10.0),
     col("原文", "raw", true, 30.0),
+    col("倍数", "factor", false, 8.0),
+    col("折算值", "scaled_value", false, 14.0),
+    col("置信度", "confidence", false, 8.0),
+    col("置信说明", "confidence_reason", false, 16.0),
+    col("位置", "span", false, 10.0),
 ];
 
 /// Columns of `文件信息` (one row per notice).
@@ -380,6 +385,11 @@ pub fn target_rows(notices: &[Notice]) -> Vec<Row> {
                         t(if x.cumulative { YES_ZH } else { "" }),
                         opt(&x.change),
                         t(x.raw.clone()),
+                        x.factor.map(Cell::Number).unwrap_or_else(|| t("")),
+                        x.scaled_value.map(Cell::Number).unwrap_or_else(|| t("")),
+                        Cell::Number(x.confidence),
+                        opt(&x.confidence_reason),
+                        t(x.span.map(|[s, e]| format!("{s}-{e}")).unwrap_or_default()),
                     ],
                 });
             }
