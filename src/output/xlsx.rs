@@ -758,6 +758,10 @@ mod tests {
                                 .collect::<Vec<_>>()
                                 .join("/"),
                             "heading" => json_text(&it["heading"]),
+                            "span" => x["span"]
+                                .as_array()
+                                .map(|s| format!("{}-{}", s[0], s[1]))
+                                .unwrap_or_default(),
                             f => json_text(&x[f]),
                         };
                         assert_eq!(cell_text(&row[c]), want, "指标 row {k} {}", column.header);
