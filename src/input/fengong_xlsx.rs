@@ -347,9 +347,10 @@ fn target_from_row(s: &Sheet, row: &SheetRow) -> (Target, Option<String>) {
         scaled_value: parse_value(row.get(c, "scaled_value")),
         confidence: parse_value(row.get(c, "confidence")).unwrap_or(1.0),
         confidence_reason: row.opt(c, "confidence_reason"),
-        span: row.get(c, "span").split_once('-').and_then(|(s, e)| {
-            Some([s.trim().parse().ok()?, e.trim().parse().ok()?])
-        }),
+        span: row
+            .get(c, "span")
+            .split_once('-')
+            .and_then(|(s, e)| Some([s.trim().parse().ok()?, e.trim().parse().ok()?])),
         ..Default::default()
     };
     (t, problem)
