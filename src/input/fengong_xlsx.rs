@@ -351,7 +351,6 @@ fn target_from_row(s: &Sheet, row: &SheetRow) -> (Target, Option<String>) {
             .get(c, "span")
             .split_once('-')
             .and_then(|(s, e)| Some([s.trim().parse().ok()?, e.trim().parse().ok()?])),
-        ..Default::default()
     };
     (t, problem)
 }
