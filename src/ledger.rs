@@ -6,11 +6,20 @@
 //! 湖北省市场监督管理局. The query and each unit are compared by canonical
 //! name (after looking the query up with the notice's aliases), and, as a
 //! fallback, by name with the agency prefix (`省局`, `省市场监管局` …) removed.
+//!
+//! A query that names a department type (`发展和改革委员会`, `发改委`,
+//! `人社局`) matches that department in every place — `市发改委` of one
+//! notice and `江岸区发展和改革局` of another share the type only when they
+//! are the same standard name — and a place (`--place 武汉市`, or the place
+//! written in the query, `市发改委`) narrows it to one place. A level word
+//! (`市`) in a unit resolves to the place of the notice's issuer
+//! (`武汉市人民政府办公厅` → `武汉市`).
 
 use crate::model::{Notice, Role, Target, UnitKind};
 use crate::output::xlsx::{Cell, Column, Formats, display_width, sheet_name, write_table};
 use crate::repair::fold;
 use crate::units::Aliases;
+use crate::units::alias::Departments;
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 
@@ -141,7 +150,60 @@ fn roles(it: &crate::model::Item) -> [(Role, &[crate::model::Unit]); 2] {
 /// The ledger of the unit `query` in `notices`; `aliases` are the tables
 /// in force (built-in and the user's), narrowed to each notice's.
 pub fn ledger_for(notices: &[Notice], query: &str, aliases: &Aliases) -> Result<Ledger, NoMatch> {
+    ledger_in(notices, query, None, aliases)
+}
+
+/// A query that names a department type: the type and the place written
+/// in it (`市发改委` → `发展和改革委员会`, `市`).
+fn department_query(query: &str) -> Option<(String, Option<String>)> {
+    let d = Departments::builtin().parse(&fold(query.trim()))?;
+    d.suffix.is_empty().then_some((d.department, d.place))
+}
+
+/// The place a unit belongs to: as written, or — for a bare level word —
+/// the place of the notice's issuer when it is of that level.
+pub fn unit_place(u: &crate::model::Unit, n: &Notice) -> Option<String> {
+    let place = u.place.as_deref()?;
+    let departments = Departments::builtin();
+    let level_word = departments
+        .place_levels(place)
+        .is_some_and(|_| place.chars().count() == 1 || place == "自治区" || place == "自治州");
+    if level_word {
+        let issuer_place = [&n.meta.issuer, &n.meta.signature]
+            .into_iter()
+            .flatten()
+            .find_map(|h| departments.parse(&fold(h)).and_then(|d| d.place))
+            .filter(|p| p.chars().count() > place.chars().count() && p.ends_with(place));
+        if let Some(p) = issuer_place {
+            return Some(p);
+        }
+    }
+    Some(place.to_string())
+}
+
+/// Whether a unit is the department `dept` itself (not one of its offices).
+fn is_department(u: &crate::model::Unit, dept: &str) -> bool {
+    u.department.as_deref() == Some(dept)
+        && Departments::builtin()
+            .parse(&fold(&u.name))
+            .is_none_or(|d| d.suffix.is_empty())
+}
+
+/// The ledger of the unit `query` in `notices`, in the place `place` when
+/// given; `aliases` are the tables in force (built-in and the user's),
+/// narrowed to each notice's.
+pub fn ledger_in(
+    notices: &[Notice],
+    query: &str,
+    place: Option<&str>,
+    aliases: &Aliases,
+) -> Result<Ledger, NoMatch> {
     let q_stripped = strip_agency(query, aliases);
+    let q_department = department_query(query);
+    let place = place
+        .map(|p| fold(p.trim()))
+        .filter(|p| !p.is_empty())
+        .or_else(|| q_department.as_ref().and_then(|(_, p)| p.clone()));
     let mut ledger: Option<Ledger> = None;
     for n in notices {
         let a = aliases.for_notice(&n.meta);
@@ -149,16 +211,32 @@ pub fn ledger_for(notices: &[Notice], query: &str, aliases: &Aliases) -> Result<
         for it in &n.items {
             for (role, units) in roles(it) {
                 let hit = units.iter().find(|u| {
+                    let in_place = match &place {
+                        None => true,
+                        Some(p) => {
+                            u.place.as_deref() == Some(p) || unit_place(u, n).as_ref() == Some(p)
+                        }
+                    };
+                    let by_type = q_department
+                        .as_ref()
+                        .is_some_and(|(d, _)| is_department(u, d));
                     let mut k = keys(&u.name, &a);
                     k.push(fold(&u.canonical));
-                    k.iter().any(|x| q_keys.contains(x))
+                    let by_name = k.iter().any(|x| q_keys.contains(x))
                         || !q_stripped.is_empty()
                             && (strip_agency(&u.canonical, aliases) == q_stripped
-                                || strip_agency(&u.name, aliases) == q_stripped)
+                                || strip_agency(&u.name, aliases) == q_stripped);
+                    in_place && (by_type || by_name)
                 });
                 if let Some(u) = hit {
+                    let unit = match &q_department {
+                        Some((d, _)) if is_department(u, d) => {
+                            format!("{}{d}", place.as_deref().unwrap_or(""))
+                        }
+                        _ => u.canonical.clone(),
+                    };
                     let l = ledger.get_or_insert_with(|| Ledger {
-                        unit: u.canonical.clone(),
+                        unit,
                         kind: u.kind,
                         entries: Vec::new(),
                     });
@@ -177,7 +255,10 @@ pub fn ledger_for(notices: &[Notice], query: &str, aliases: &Aliases) -> Result<
             }
         }
         NoMatch {
-            query: query.to_string(),
+            query: match place {
+                Some(p) => format!("{query}` in `{p}"),
+                None => query.to_string(),
+            },
             close,
         }
     })

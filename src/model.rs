@@ -198,6 +198,9 @@ pub struct Unit {
     /// Place or level word the unit belongs to (`武汉市`, `市`, `省`), when written or inherited.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub place: Option<String>,
+    /// For a pre-reform department (`质监局`, `工商局`): the department it was merged into.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub successor: Option<String>,
     /// Evidence: `[start, end)` in characters (Unicode scalar values) into the item's `text`
     /// where `raw` was read.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -28,9 +28,14 @@ pub struct Args {
     /// a workbook written by `fengong parse --format xlsx`); `-` reads standard input.
     #[arg(required = true)]
     pub inputs: Vec<PathBuf>,
-    /// The unit, by any of its names (`注册处`, `省局注册处`, `省市场监管局登记注册处`).
+    /// The unit, by any of its names (`注册处`, `省局注册处`, `省市场监管局登记注册处`),
+    /// or a department type (`发展和改革委员会`, `发改委`) to match it in every place.
     #[arg(short, long)]
     pub unit: Option<String>,
+    /// Only the unit in this place (`武汉市`); `--unit` may then be a department type
+    /// (`--unit 发展和改革委员会 --place 武汉市`).
+    #[arg(long, conflicts_with = "all_units")]
+    pub place: Option<String>,
     /// The ledger of every unit: one sheet per unit (xlsx) or one CSV per unit (with --out-dir).
     #[arg(long, conflicts_with = "unit")]
     pub all_units: bool,
@@ -104,7 +109,7 @@ pub fn run(args: Args) -> Result<Status> {
         return Ok(report.status());
     }
     let ledgers: Vec<Ledger> = match &args.unit {
-        Some(q) => match ledger::ledger_for(&notices, q, &opts.aliases) {
+        Some(q) => match ledger::ledger_in(&notices, q, args.place.as_deref(), &opts.aliases) {
             Ok(l) => vec![l],
             Err(e) => {
                 report.print(false, false);

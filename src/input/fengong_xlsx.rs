@@ -317,6 +317,10 @@ fn unit_from_row(s: &Sheet, row: &SheetRow, aliases: &Aliases) -> Option<Unit> {
         None if !resolved => u.kind = resolve(name, aliases).1,
         _ => {}
     }
+    // Department type, place and successor follow from the name.
+    if let Some(l) = aliases.lookup(&crate::repair::fold(&u.name)) {
+        (u.department, u.place, u.successor) = (l.department, l.place, l.successor);
+    }
     Some(u)
 }
 

@@ -71,19 +71,18 @@ pub fn resolve_list(
             .as_ref()
             .and_then(|l| l.kind)
             .unwrap_or_else(|| classify(&folded_full));
-        let (canonical, known) = match lookup {
-            Some(l) => (l.canonical, l.known),
-            None => (folded_full.clone(), false),
-        };
-        out.push(Unit {
+        let mut unit = Unit {
             raw,
             name,
-            canonical,
+            canonical: folded_full.clone(),
             kind,
-            known,
             span: Some(span),
             ..Default::default()
-        });
+        };
+        if let Some(l) = lookup {
+            l.fill(&mut unit);
+        }
+        out.push(unit);
     }
     out
 }

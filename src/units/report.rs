@@ -1,7 +1,8 @@
 //! The units report: every unit found across notices, with its canonical
-//! form, kind, how often it leads or is responsible, which written forms
-//! (aliases) mapped to it, and whether an alias table knew it — so a user can
-//! see what to add to their alias table.
+//! form, kind, department type and place, how often it leads or is
+//! responsible, which written forms (aliases) mapped to it, and whether an
+//! alias table knew it — so a user can see what to add to their alias table.
+//! Rows merge by canonical name: `市发改委` and `市发展改革委` are one row.
 
 use crate::model::{Notice, UnitKind};
 use serde::Serialize;
@@ -24,6 +25,12 @@ pub struct UnitSummary {
     pub aliases: Vec<String>,
     /// Whether an alias table knew it.
     pub known: bool,
+    /// Standard department type (`发展和改革委员会`), when the unit names one.
+    pub department: Option<String>,
+    /// Place or level word (`武汉市`, `市`), when written.
+    pub place: Option<String>,
+    /// For a pre-reform department: the department it was merged into.
+    pub successor: Option<String>,
 }
 
 /// Summarise the units of `notices`, sorted by canonical name.
@@ -36,6 +43,9 @@ pub fn summarize(notices: &[Notice]) -> Vec<UnitSummary> {
         notices: BTreeSet<usize>,
         aliases: BTreeSet<String>,
         known: bool,
+        department: Option<String>,
+        place: Option<String>,
+        successor: Option<String>,
     }
     let mut map: BTreeMap<String, Acc> = BTreeMap::new();
     for (k, n) in notices.iter().enumerate() {
@@ -52,6 +62,11 @@ pub fn summarize(notices: &[Notice]) -> Vec<UnitSummary> {
                     a.notices.insert(k);
                     a.aliases.insert(u.name.clone());
                     a.known |= u.known;
+                    if a.department.is_none() {
+                        a.department.clone_from(&u.department);
+                        a.place.clone_from(&u.place);
+                        a.successor.clone_from(&u.successor);
+                    }
                 }
             }
         }
@@ -65,6 +80,9 @@ pub fn summarize(notices: &[Notice]) -> Vec<UnitSummary> {
             notices: a.notices.len(),
             aliases: a.aliases.into_iter().collect(),
             known: a.known,
+            department: a.department,
+            place: a.place,
+            successor: a.successor,
         })
         .collect()
 }
@@ -87,5 +105,26 @@ mod tests {
         assert!(reg.known);
         let new = s.iter().find(|u| u.canonical.ends_with("新设处")).unwrap();
         assert!(!new.known);
+        assert_eq!(reg.department.as_deref(), Some("市场监督管理局"));
+        assert_eq!(reg.place.as_deref(), Some("省"));
+    }
+
+    #[test]
+    fn spellings_of_one_department_merge_and_places_stay_apart() {
+        let text = "武汉市人民政府办公厅\n一、任务\n1.甲。（牵头单位：市发改委；责任单位：市发展改革委、江岸区发改局）\n2.乙。（牵头单位：市发展和改革委员会）\n";
+        let n = crate::parse_text(text, &crate::Options::default());
+        let s = summarize(&[n]);
+        let city: Vec<&UnitSummary> = s
+            .iter()
+            .filter(|u| u.department.as_deref() == Some("发展和改革委员会"))
+            .collect();
+        assert_eq!(city.len(), 1, "{s:?}");
+        assert_eq!(city[0].canonical, "市发展和改革委员会");
+        assert_eq!((city[0].lead, city[0].responsible), (2, 1));
+        let district = s
+            .iter()
+            .find(|u| u.place.as_deref() == Some("江岸区"))
+            .unwrap();
+        assert_eq!(district.canonical, "江岸区发展和改革局");
     }
 }
