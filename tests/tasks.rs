@@ -391,3 +391,78 @@ fn corpus_notices_round_trip_through_workbooks() {
         assert_eq!(a, b);
     }
 }
+
+const CAIDIAN: &str =
+    "corpus/17_wuhan-caidian-caizhengban-2023-1-zhengfu-gongzuo-baogao-fenjie.txt";
+const GUANDU: &str = "corpus/19_kunming-guandu-2016-wenzengzhang-zhengcecuoshi.txt";
+
+fn entry_sources(v: &serde_json::Value) -> Vec<(String, String)> {
+    v["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["source"].as_str().unwrap()[..2].to_string(),
+                e["listed_as"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_department_type_matches_every_place_and_place_narrows_it() {
+    // 区发展和改革局 (蔡甸区, twice responsible) and 区发改局 (官渡区, once
+    // responsible, once lead) are one department type in two districts.
+    let o = fengong(&[
+        "tasks",
+        "--unit",
+        "发展和改革局",
+        "-f",
+        "json",
+        CAIDIAN,
+        GUANDU,
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let all: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(all["unit"], "发展和改革局");
+    let sources = entry_sources(&all);
+    assert_eq!(sources.len(), 4, "{sources:?}");
+    assert_eq!(sources.iter().filter(|s| s.0 == "17").count(), 2);
+    assert!(
+        sources
+            .iter()
+            .any(|s| s == &("19".into(), "区发改局".into()))
+    );
+    // The issuer 蔡甸区人民政府办公室 makes 区 of notice 17 蔡甸区.
+    let o = fengong(&[
+        "tasks",
+        "--unit",
+        "发改局",
+        "--place",
+        "蔡甸区",
+        "-f",
+        "json",
+        CAIDIAN,
+        GUANDU,
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let caidian: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(caidian["unit"], "蔡甸区发展和改革局");
+    assert!(entry_sources(&caidian).iter().all(|s| s.0 == "17"));
+    assert_eq!(entry_sources(&caidian).len(), 2);
+    // Notice 19 names no issuer: its 区 is no known district.
+    let o = fengong(&[
+        "tasks",
+        "--unit",
+        "发展和改革局",
+        "--place",
+        "官渡区",
+        GUANDU,
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("in `官渡区`"), "{}", stderr(&o));
+    // --place needs --unit.
+    let o = fengong(&["tasks", "--all-units", "--place", "蔡甸区", CAIDIAN]);
+    assert!(!o.status.success());
+}

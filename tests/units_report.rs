@@ -23,6 +23,10 @@ fn units_report_counts_roles_and_flags_unknown_units() {
         (Some(6), Some(1))
     );
     assert_eq!(reg["known"], true);
+    assert_eq!(
+        (reg["department"].as_str(), reg["place"].as_str()),
+        (Some("市场监督管理局"), Some("省"))
+    );
     let coll = rows
         .iter()
         .find(|r| r["canonical"] == "各市、州、县市场监管局")
@@ -50,6 +54,9 @@ fn units_report_csv_and_unknown_filter() {
     let rows: Vec<csv::StringRecord> = rdr.records().map(Result::unwrap).collect();
     assert!(!rows.is_empty());
     assert!(rows.iter().all(|r| &r[5] == "no"));
+    let header = rdr.headers().unwrap().clone();
+    let tail: Vec<&str> = header.iter().skip(7).collect();
+    assert_eq!(tail, ["department", "place", "successor"]);
     assert!(!rows.iter().any(|r| &r[0] == "省市场监管局登记注册处"));
 }
 
@@ -86,5 +93,32 @@ fn user_alias_table_overrides_and_bad_tables_are_named() {
     assert!(
         err.contains("aliases.csv") && err.contains("row 2, column 2"),
         "{err}"
+    );
+}
+
+#[test]
+fn units_report_merges_spellings_of_a_department_and_shows_its_type() {
+    let o = fengong(&[
+        "units",
+        "corpus/08_guangzhou-suifuban-2006-19-zhengfu-gongzuo-shixiang.txt",
+        "corpus/14_xining-2017-liutongye-shishiyijian.txt",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let table = String::from_utf8(o.stdout).unwrap();
+    let header = table.lines().next().unwrap();
+    assert!(
+        header.contains("department") && header.contains("place"),
+        "{header}"
+    );
+    // 市發改委 (traditional) and 市发改委 are one row, by canonical name.
+    let ndrc: Vec<&str> = table
+        .lines()
+        .filter(|l| l.starts_with("市发展和改革委员会 "))
+        .collect();
+    assert_eq!(ndrc.len(), 1, "{table}");
+    assert!(
+        ndrc[0].contains("發改委") && ndrc[0].contains("市发改委"),
+        "{}",
+        ndrc[0]
     );
 }

@@ -808,4 +808,127 @@ mod tests {
             .to_string();
         assert!(err.contains("column 3"), "{err}");
     }
+
+    fn parse(name: &str) -> DepartmentName {
+        Departments::builtin()
+            .parse(name)
+            .unwrap_or_else(|| panic!("{name} does not parse"))
+    }
+
+    #[test]
+    fn spellings_of_one_department_in_one_place_give_one_canonical() {
+        for n in [
+            "市发改委",
+            "市发展改革委",
+            "市发展和改革委员会",
+            "市发展改革委员会",
+        ] {
+            let d = parse(n);
+            assert_eq!(d.canonical, "市发展和改革委员会", "{n}");
+            assert_eq!((d.place.as_deref(), d.standard), (Some("市"), true), "{n}");
+        }
+        let wuhan = parse("武汉市发改委");
+        let xianning = parse("咸宁市发展改革委");
+        assert_ne!(wuhan.canonical, xianning.canonical);
+        assert_eq!(wuhan.department, xianning.department);
+        assert_eq!(wuhan.place.as_deref(), Some("武汉市"));
+    }
+
+    #[test]
+    fn level_words_choose_the_department_and_must_fit_its_levels() {
+        assert_eq!(parse("省人社厅").canonical, "省人力资源和社会保障厅");
+        assert_eq!(parse("区人社局").canonical, "区人力资源和社会保障局");
+        assert_eq!(parse("人社部").canonical, "人力资源和社会保障部");
+        assert_eq!(parse("国家发改委").canonical, "国家发展和改革委员会");
+        assert_eq!(parse("省市场监管局").canonical, "省市场监督管理局");
+        assert_eq!(parse("市市场监督管理局").place.as_deref(), Some("市"));
+        // A ministry has no city; a 厅 is provincial.
+        let t = Departments::builtin();
+        assert!(t.parse("市财政部").is_none());
+        assert!(t.parse("县财政厅").is_none());
+        assert!(t.parse("市场监管总局").is_some_and(|d| d.place.is_none()));
+    }
+
+    #[test]
+    fn suffixes_branches_and_bracketed_plaques() {
+        let d = parse("省市场监管局机关党委");
+        assert_eq!((d.suffix.as_str(), d.standard), ("机关党委", true));
+        let d = parse("省市场监管局登记注册处");
+        assert_eq!(
+            (d.department.as_str(), d.standard),
+            ("市场监督管理局", false)
+        );
+        let d = parse("人行咸宁市中心支行");
+        assert_eq!(d.canonical, "中国人民银行咸宁市中心支行");
+        assert_eq!(d.place.as_deref(), Some("咸宁市"));
+        assert!(d.standard);
+        assert_eq!(parse("团市委").canonical, "市共青团委员会");
+        assert_eq!(parse("县妇联").canonical, "县妇女联合会");
+        assert_eq!(parse("南沙区政府").canonical, "南沙区人民政府");
+        let t = Departments::builtin();
+        assert!(t.parse("省市场监管局相关处室").is_none());
+        assert!(t.parse("各县市区发改局").is_none());
+        assert!(t.parse("市发改委各成员单位").is_none());
+    }
+
+    #[test]
+    fn pre_reform_departments_keep_their_own_type_and_name_the_successor() {
+        let d = parse("工商局(质监局)");
+        assert_eq!(d.canonical, "工商行政管理局(质量技术监督局)");
+        assert_eq!(d.department, "工商行政管理局");
+        assert_eq!(d.successor.as_deref(), Some("市场监督管理局"));
+        let d = parse("县食药监局");
+        assert_eq!(
+            (d.department.as_str(), d.successor.as_deref()),
+            ("食品药品监督管理局", Some("市场监督管理局"))
+        );
+        assert!(parse("市场监管局").successor.is_none());
+    }
+
+    #[test]
+    fn agency_tables_win_and_keep_one_name_per_department() {
+        let meta = Meta {
+            issuer: Some("国务院办公厅".into()),
+            ..Default::default()
+        };
+        let a = Aliases::builtin().for_notice(&meta);
+        // The State Council table writes 发展改革委 for every spelling.
+        for n in ["发改委", "国家发展改革委", "国家发展改革委员会"] {
+            let l = a.lookup(n).unwrap();
+            assert_eq!(l.canonical, "发展改革委", "{n}");
+            assert_eq!(l.department.as_deref(), Some("发展和改革委员会"), "{n}");
+        }
+        // In a Hubei market-supervision notice, 省局 names the agency.
+        let l = hubei().lookup("省局注册处").unwrap();
+        assert_eq!(l.canonical, "省市场监管局登记注册处");
+        assert_eq!(
+            (l.department.as_deref(), l.place.as_deref()),
+            (Some("市场监督管理局"), Some("省"))
+        );
+        // No table applies to a city notice: the department table answers.
+        let l = Aliases::builtin()
+            .for_notice(&Meta::default())
+            .lookup("市编办")
+            .unwrap();
+        assert_eq!(
+            (l.canonical.as_str(), l.known),
+            ("市机构编制委员会办公室", true)
+        );
+    }
+
+    #[test]
+    fn bad_department_rows_are_named() {
+        let head = "@source\ts\tTitle\thttps://example.org\n";
+        let err = |body: &str| {
+            Departments::parse_tsv("d.tsv", &format!("{head}{body}"))
+                .unwrap_err()
+                .to_string()
+        };
+        assert!(err("财政局\t市\t\t\t\n").contains("row 2"));
+        assert!(err("财政局\t市\t\t\tnope\n").contains("`nope`"));
+        assert!(err("财政局\t镇\t\t\ts\n").contains("levels"));
+        assert!(err("财政局\t市\t财局\t\ts\n财务局\t市\t财局\t\ts\n").contains("already names"));
+        let e = Departments::parse_tsv("d.tsv", "@source\ts\tTitle\n").unwrap_err();
+        assert!(e.to_string().contains("URL"));
+    }
 }
