@@ -324,11 +324,20 @@ fn pad(s: &str, width: usize) -> String {
     out
 }
 
-const TABLE_HEADERS: [&str; 6] = ["角色", "来源文件", "编号", "标题", "指标", "完成时限"];
-const TABLE_LIMITS: [usize; 6] = [4, 30, 14, 44, 36, 14];
+const TABLE_HEADERS: [&str; 7] = [
+    "角色",
+    "来源文件",
+    "编号",
+    "列名",
+    "标题",
+    "指标",
+    "完成时限",
+];
+const TABLE_LIMITS: [usize; 7] = [4, 30, 14, 20, 44, 36, 14];
 
-/// The ledger as an aligned text table for a terminal (CJK characters are
-/// two columns wide; long headings and targets are cut with `…`).
+/// The ledger as an aligned text table for a terminal, with the name each
+/// item lists the unit by (CJK characters are two columns wide; long
+/// headings and targets are cut with `…`).
 pub fn table(l: &Ledger) -> String {
     let mut out = format!(
         "{} ({}): {} items, 牵头 {}, 责任 {}\n",
@@ -338,12 +347,13 @@ pub fn table(l: &Ledger) -> String {
         l.count(Role::Lead),
         l.count(Role::Responsible)
     );
-    let mut rows: Vec<[String; 6]> = vec![TABLE_HEADERS.map(str::to_string)];
+    let mut rows: Vec<[String; 7]> = vec![TABLE_HEADERS.map(str::to_string)];
     for e in &l.entries {
         rows.push([
             e.role_zh().to_string(),
             e.source.clone(),
             e.path.join("/"),
+            e.listed_as.clone(),
             e.heading.clone(),
             e.targets_text(),
             e.deadline.clone().unwrap_or_default(),
@@ -353,7 +363,7 @@ pub fn table(l: &Ledger) -> String {
         .iter()
         .map(|r| r.iter().zip(TABLE_LIMITS).map(|(c, w)| fit(c, w)).collect())
         .collect();
-    let widths: Vec<usize> = (0..6)
+    let widths: Vec<usize> = (0..7)
         .map(|c| rows.iter().map(|r| display_width(&r[c])).max().unwrap_or(0))
         .collect();
     for r in &rows {
