@@ -258,3 +258,33 @@ fn evidence_span_and_confidence() {
             .contains("no comparator")
     );
 }
+
+#[test]
+fn units_keep_the_characters_of_the_notice() {
+    assert_eq!(targets("新增市場主體5萬戶。"), vec![t(5.0, "萬戶", "=")]);
+    assert_eq!(targets("合格率達到９８％以上。"), vec![t(98.0, "%", ">=")]);
+}
+
+#[test]
+fn a_range_with_the_unit_written_twice() {
+    let got = full("地区生产总值增长6.5%—7%。");
+    assert_eq!(
+        (got.len(), got[0].value, got[0].max, got[0].unit.as_str()),
+        (1, 6.5, Some(7.0), "%")
+    );
+}
+
+#[test]
+fn anniversaries_horizons_and_distant_verbs() {
+    assert!(targets("庆祝建校80周年。").is_empty());
+    assert!(targets("再用3年左右时间，建成现代流通体系。").is_empty());
+    assert_eq!(targets("企业平均存续期达到6年。"), vec![t(6.0, "年", ">=")]);
+    assert_eq!(
+        targets("乡镇农贸市场达到“三化”改造率85%。"),
+        vec![t(85.0, "%", ">=")]
+    );
+    assert_eq!(
+        targets("累计新增“个转企”3000户。"),
+        vec![t(3000.0, "户", "=")]
+    );
+}

@@ -88,8 +88,10 @@ fn read(case: &Case, opts: &Options) -> Result<f64, String> {
         ));
     };
     let scaled = t.scaled_value.unwrap_or(t.value);
-    let percent = t.unit == "%" || t.unit.ends_with("百分点");
-    Ok(match t.unit.as_str() {
+    // Units keep the characters of the text (`個百分點`); compare them folded.
+    let unit = fengong::repair::fold(&t.unit);
+    let percent = unit == "%" || unit.ends_with("百分点");
+    Ok(match unit.as_str() {
         "‰" if case.percent => scaled / 10.0,
         "‰" => scaled / 1000.0,
         _ if percent && !case.percent => scaled / 100.0,

@@ -314,11 +314,14 @@ fn metric_after(rest: &str) -> Option<String> {
     metric_of(phrase)
 }
 
-/// `“十四五”计划102项重大工程` (a count quoted from a plan's name) and
+/// `“十四五”102项重大工程`, `“十四五”计划102项重大工程` (a count quoted from a
+/// plan's name) and
 /// `80万吨乙烯项目` (a capacity naming a project) are not commitments.
 fn names_a_programme(before: &str, unit: &str, rest: &str) -> bool {
     let b = before.trim_end();
-    if b.ends_with(['”', '》']) || ["计划", "规划", "纲要"].iter().any(|w| b.ends_with(w))
+    if b.ends_with("五”")
+        || b.ends_with('》')
+        || ["计划", "规划", "纲要"].iter().any(|w| b.ends_with(w))
     {
         return true;
     }
@@ -376,6 +379,10 @@ pub fn extract_targets(f: &Folded, skip: &[Range<usize>]) -> Vec<Target> {
     let mut prev_end_cmp: Option<(usize, String)> = None;
     for n in numeral::scan(text) {
         let start = n.span.start;
+        // The upper end of a range already read (`7.5%—8%`).
+        if prev_end_cmp.as_ref().is_some_and(|(e, _)| start < *e) {
+            continue;
+        }
         cur.advance(text, start);
         while skipped.get(next_skipped).is_some_and(|r| r.end <= start) {
             next_skipped += 1;
@@ -422,6 +429,7 @@ fn read_target(
     let value = n.value;
     let max = n.max;
     // Unit.
+    // The unit (folded, for the rules) and where it was written.
     let (mut unit, factor, mut unit_end) = match n.implied_unit {
         Some(u) => (u.to_string(), 1.0, end),
         None => match match_unit(text, n.magnitude.start) {
@@ -429,23 +437,56 @@ fn read_target(
             None => (String::new(), 1.0, end),
         },
     };
+    let mut unit_at = (n.implied_unit.is_none() && !unit.is_empty()).then_some(n.magnitude.start);
+    let (verb, verb_cmp) = verb_before(before);
     let mut change_factor = None;
     // `翻一番`, `翻两番`: the base doubled once, twice.
     if unit.is_empty() && before.ends_with('翻') && text[unit_end..].starts_with('番') {
         unit = "番".to_string();
+        unit_at = Some(unit_end);
         unit_end += '番'.len_utf8();
         change_factor = Some(2f64.powf(value));
     }
-    // Durations in years or days: `30日内`, `1年以上` (not dates like 2025年).
+    // Durations in years or days: `30日内`, `1年以上`, `达到5年` (not dates like 2025年).
     if unit.is_empty()
         && text[unit_end..].starts_with(['年', '日'])
         && value < 100.0
-        && AFTER
-            .iter()
-            .any(|(w, _)| text[unit_end + 3..].starts_with(w))
+        && (verb_cmp.is_some()
+            || AFTER
+                .iter()
+                .any(|(w, _)| text[unit_end + 3..].starts_with(w)))
     {
         unit = text[unit_end..unit_end + 3].to_string();
+        unit_at = Some(unit_end);
         unit_end += 3;
+    }
+    // `70周年`, `18周岁`: an anniversary or an age, not weeks.
+    if unit == "周" && text[unit_end..].starts_with(['年', '岁']) {
+        return None;
+    }
+    let unit_written_end = unit_end;
+    // A range with the unit written twice: `7.5%—8%`, `3万—5万人`.
+    let mut max = max;
+    if max.is_none()
+        && !unit.is_empty()
+        && let Some(sep) = ["——", "—", "-", "~", "至", "到", "–"]
+            .iter()
+            .find(|s| text[unit_end..].starts_with(*s))
+        && let Some(second) = numeral::read(text, unit_end + sep.len())
+        && second.max.is_none()
+        && second.value > value
+    {
+        let (u2, e2) = match second.implied_unit {
+            Some(u) => (Some(u.to_string()), second.span.end),
+            None => match match_unit(text, second.magnitude.start) {
+                Some(m) => (Some(m.text), m.end.max(second.span.end)),
+                None => (None, second.span.end),
+            },
+        };
+        if u2.as_deref() == Some(unit.as_str()) {
+            max = Some(second.value);
+            unit_end = e2;
+        }
     }
     let rest = &text[unit_end..];
     // Dates and years: 2025年, 8月, 1日, 151号.
@@ -462,7 +503,6 @@ fn read_target(
         return None;
     }
     // Comparators.
-    let (verb, verb_cmp) = verb_before(before);
     let after_mod = AFTER.iter().find(|(w, _)| rest.starts_with(w));
     let after_mod = after_mod.filter(|(w, _)| {
         *w != "内"
@@ -546,6 +586,10 @@ fn read_target(
     // A time window framing other commitments (`两年内完成改造`,
     // `自印发之日起30日内出台细则`) is not a target; a service time is
     // (`企业开办1个工作日内办结`, `压缩至5个工作日`).
+    // `用3年时间`, `再过5年左右时间`: a horizon.
+    if DURATIONS.contains(&unit.as_str()) && after_raw.starts_with("时间") {
+        return None;
+    }
     if DURATIONS.contains(&unit.as_str())
         && after_mod.is_some_and(|(w, _)| w.ends_with('内'))
         && verb_cmp.is_none()
@@ -582,6 +626,15 @@ fn read_target(
     if is_condition(after_raw) {
         return None;
     }
+    // A comparator verb a few words before, its object in between
+    // (`达到“五化”覆盖率80%`).
+    if !framed
+        && after_mod.is_none()
+        && let Some(c) = distant_verb(window)
+    {
+        comparator = c.to_string();
+        framed = true;
+    }
     let period = PERIODS
         .iter()
         .find(|p| window.contains(*p))
@@ -605,7 +658,10 @@ fn read_target(
         raw: f.orig_slice(raw_start..raw_end).to_string(),
         value,
         max,
-        unit: unit.replace(' ', ""),
+        unit: match unit_at {
+            Some(at) => as_written(f.orig_slice(at..unit_written_end)),
+            None => unit,
+        },
         comparator,
         metric,
         period,
@@ -663,6 +719,48 @@ fn is_condition(after: &str) -> bool {
                 .trim_start_matches([',', '，', ' '])
                 .starts_with(c)
         })
+}
+
+/// Verbs whose object may stand between them and the number they frame.
+const DISTANT_VERBS: &[(&str, &str)] = &[
+    ("达到", ">="),
+    ("不低于", ">="),
+    ("不少于", ">="),
+    ("不超过", "<="),
+    ("控制在", "<="),
+];
+
+/// A comparator verb among the last 12 characters before a number, with no
+/// other number after it.
+fn distant_verb(window: &str) -> Option<&'static str> {
+    let near = tail(window, 12);
+    let (at, c) = DISTANT_VERBS
+        .iter()
+        .filter_map(|(w, c)| near.rfind(w).map(|i| (i + w.len(), *c)))
+        .max_by_key(|(i, _)| *i)?;
+    // Numerals inside a short quotation (`“五化”`) are part of a name.
+    let mut quoted = false;
+    let bare = near[at..].chars().any(|ch| {
+        match ch {
+            '“' => quoted = true,
+            '”' => quoted = false,
+            _ => {}
+        }
+        !quoted && (ch.is_ascii_digit() || "〇一二两三四五六七八九十百千万亿".contains(ch))
+    });
+    (!bare).then_some(c)
+}
+
+/// A unit as written in the original: spaces removed, full-width forms
+/// folded (`％` → `%`), the characters otherwise kept (`萬戶` stays).
+fn as_written(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| match c {
+            '\u{FF01}'..='\u{FF5E}' => crate::repair::fold_char(c),
+            _ => c,
+        })
+        .collect()
 }
 
 /// Whether the clause text before a time window holds only adverbials
