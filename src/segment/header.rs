@@ -17,8 +17,37 @@ static DATE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static TITLE_END: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(通知|意见|方案|决定|办法|要点|报告|规划|函|计划|细则|措施|清单|分工|批复|通报|纲要|安排)(\(.*\))?$").unwrap()
+    Regex::new(r"(通知|意见|方案|决定|办法|要点|报告|规划|函|计划|细则|措施|清单|分工|分解|台账|批复|通报|纲要|安排)(\(.*\))?$").unwrap()
 });
+
+/// A page title: the document's title, a dash and the site's name
+/// (`…的意见-湖南省人民政府门户网站`).
+static TITLE_WITH_SITE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(.+?(?:通知|意见|方案|决定|办法|要点|报告|规划|计划|细则|措施|清单|分工|分解|批复|通报|纲要))\s*[-_|–—]+\s*[^。]{1,40}$").unwrap()
+});
+
+/// A seal note under the signature (`(国家知识产权局代章)`).
+static SEAL_NOTE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\(\p{Han}{2,30}(?:代章|印章|盖章)\)$").unwrap());
+
+/// Whether a folded header line is the recipients line: it ends with a
+/// colon and names collectives (`各…`) or lists several organs.
+fn is_recipients(f: &str) -> bool {
+    f.ends_with(':')
+        && !f.contains('。')
+        && f.chars().count() <= 400
+        && !f.ends_with("如下:")
+        && (f.contains('各') || f.matches('、').count() >= 2)
+}
+
+/// A header line without the site's name after the title (see [`TITLE_WITH_SITE`]).
+fn without_site_name(line: &str) -> String {
+    let f = crate::repair::Folded::new(line);
+    match TITLE_WITH_SITE.captures(&f.folded) {
+        Some(c) => f.orig_slice(0..c.get(1).expect("title").end()).to_string(),
+        None => line.to_string(),
+    }
+}
 
 static ORG: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^\p{Han}{2,40}(?:国务院|办公厅|办公室|人民政府|委员会|管理局|监管局|厅|局|委|部|政府|中心|小组|院)$").unwrap()
@@ -102,7 +131,11 @@ fn strip_note(folded_line: &str, orig: &str) -> String {
 
 /// Build [`Meta`] from the header lines and the trailer (signature block after the items).
 pub fn parse_header(header: &[String], trailer: &[String]) -> Meta {
-    let header = &unglue(header);
+    let header: Vec<String> = unglue(header)
+        .iter()
+        .map(|l| without_site_name(l))
+        .collect();
+    let header = &header;
     let mut meta = Meta::default();
     let folded: Vec<String> = header.iter().map(|l| fold(l)).collect();
     let n = header.len();
@@ -140,7 +173,7 @@ pub fn parse_header(header: &[String], trailer: &[String]) -> Meta {
             && Some(i) != num_idx
     };
     let title_idx = (search_from..n)
-        .take_while(|&i| !(folded[i].ends_with(':') && folded[i].contains('各')))
+        .take_while(|&i| !is_recipients(&folded[i]))
         .find(|&i| is_title(i))
         .or_else(|| (0..search_from).find(|&i| is_title(i)));
     let mut cursor = search_from;
@@ -168,12 +201,18 @@ pub fn parse_header(header: &[String], trailer: &[String]) -> Meta {
             cursor += 1;
         }
     }
-    let recipients_idx = (cursor..n).find(|&i| {
-        folded[i].ends_with(':') && folded[i].chars().count() <= 200 && folded[i].contains('各')
-    });
-    if let Some(r) =
-        recipients_idx.or_else(|| (cursor < n && folded[cursor].ends_with(':')).then_some(cursor))
-    {
+    // The line right after the title and number, when it ends with a
+    // colon, is the recipients line (GB/T 9704 order); else look further.
+    let next_is_recipients = cursor < n
+        && folded[cursor].ends_with(':')
+        && !folded[cursor].contains('。')
+        && !folded[cursor].ends_with("如下:");
+    let recipients_idx = if next_is_recipients {
+        Some(cursor)
+    } else {
+        (cursor..n).find(|&i| is_recipients(&folded[i]))
+    };
+    if let Some(r) = recipients_idx {
         let text = header[r].trim();
         meta.recipients = Some(text.trim_end_matches([':', '：']).to_string());
         cursor = r + 1;
@@ -189,9 +228,12 @@ pub fn parse_header(header: &[String], trailer: &[String]) -> Meta {
         let mut k = d;
         if date_idx.is_some() {
             meta.date = parse_date(&header[d]);
-            if d > cursor && ORG.is_match(&folded[d - 1]) {
-                meta.signature = Some(header[d - 1].trim().to_string());
-                body_end = d - 1;
+            // The signature, possibly above a seal note.
+            let sealed = d > cursor + 1 && SEAL_NOTE.is_match(&folded[d - 1]);
+            let sig = if sealed { d - 2 } else { d.saturating_sub(1) };
+            if d > cursor && ORG.is_match(&folded[sig]) {
+                meta.signature = Some(header[sig].trim().to_string());
+                body_end = sig;
             }
             k = d + 1;
         } else if d < n && ORG.is_match(&folded[d]) {
