@@ -189,3 +189,34 @@ fn a_covering_letter_without_a_date_does_not_run_into_the_plan() {
     assert_eq!(m.preamble.as_deref(), Some("为推进节水行动，制定本方案。"));
     assert_eq!(paths(&n), vec!["一", "一/1"]);
 }
+
+#[test]
+fn a_letter_to_listed_organs_with_a_seal_note_under_the_signature() {
+    let n = parse(
+        "河谷市发展改革委、河谷市财政局、河谷市统计局：\n现将《年度推进计划》印发给你们，请认真贯彻执行。\n特此通知。\n河谷市节能工作联席会议办公室\n（河谷市发展改革委代章）\n2024年5月6日\n年度推进计划\n一、完善制度\n1.修订节能条例。\n",
+    );
+    let m = &n.meta;
+    assert_eq!(
+        m.recipients.as_deref(),
+        Some("河谷市发展改革委、河谷市财政局、河谷市统计局")
+    );
+    assert_eq!(m.signature.as_deref(), Some("河谷市节能工作联席会议办公室"));
+    assert_eq!(m.issuer.as_deref(), Some("河谷市节能工作联席会议办公室"));
+    assert_eq!(m.date.as_deref(), Some("2024-05-06"));
+    assert_eq!(m.attachment_title.as_deref(), Some("年度推进计划"));
+    assert_eq!(m.title, None);
+}
+
+#[test]
+fn a_page_title_with_the_site_name_after_a_dash() {
+    let n = parse(
+        "河谷市人民政府关于落实重点工作分工的意见-河谷市人民政府门户网站\n河谷市人民政府关于落实重点工作分工的意见\n河政发〔2024〕3号\n市直有关单位：\n为做好今年工作，提出分工意见如下：\n一、稳增长\n1.扩大投资。\n",
+    );
+    let m = &n.meta;
+    assert_eq!(
+        m.title.as_deref(),
+        Some("河谷市人民政府关于落实重点工作分工的意见")
+    );
+    assert_eq!(m.recipients.as_deref(), Some("市直有关单位"));
+    assert_eq!(m.issuer.as_deref(), Some("河谷市人民政府"));
+}
