@@ -564,7 +564,9 @@ impl Departments {
     }
 
     /// The levels a place stands for: a level word (`市`), or a place name
-    /// ending with one (`武汉市`, `咸宁高新区`); `None` when `p` is no place.
+    /// ending with one (`武汉市`, `咸宁高新区`); a place name without one
+    /// (`武汉` of `武汉海关`, by the lexicon) stands for any level (empty);
+    /// `None` when `p` is no place.
     pub fn place_levels(&self, p: &str) -> Option<&[String]> {
         if let Some((_, l)) = self.level_words.iter().find(|(w, _)| w == p) {
             return Some(l);
@@ -576,11 +578,16 @@ impl Departments {
         {
             return None;
         }
-        self.level_words
+        let by_ending = self
+            .level_words
             .iter()
             .filter(|(w, _)| p.ends_with(w.as_str()) && w != "国家" && w != "国务院")
             .max_by_key(|(w, _)| w.len())
-            .map(|(_, l)| l.as_slice())
+            .map(|(_, l)| l.as_slice());
+        by_ending.or_else(|| {
+            let words = crate::lexicon::tag(p);
+            (!words.is_empty() && words.iter().all(|(_, tag)| tag == "ns")).then_some(&[][..])
+        })
     }
 
     /// The longest form `rest` starts with: (type, byte length, level word inside).
@@ -641,6 +648,9 @@ impl Departments {
     fn parse_plain(&self, name: &str) -> Option<DepartmentName> {
         for (i, _) in name.char_indices() {
             let (prefix, rest) = name.split_at(i);
+            let Some((t, len, inner_level)) = self.match_form(rest) else {
+                continue;
+            };
             let levels = match prefix {
                 "" => None,
                 p => match self.place_levels(p) {
@@ -648,11 +658,9 @@ impl Departments {
                     None => continue,
                 },
             };
-            let Some((t, len, inner_level)) = self.match_form(rest) else {
-                continue;
-            };
             let ty = &self.types[t];
             if let Some(levels) = levels
+                && !levels.is_empty()
                 && !levels.iter().any(|l| ty.levels.contains(l))
             {
                 continue;
@@ -865,8 +873,17 @@ mod tests {
         assert_eq!(parse("团市委").canonical, "市共青团委员会");
         assert_eq!(parse("县妇联").canonical, "县妇女联合会");
         assert_eq!(parse("南沙区政府").canonical, "南沙区人民政府");
+        assert_eq!(parse("县科协").canonical, "县科学技术协会");
+        assert_eq!(parse("市工商联").canonical, "市工商业联合会");
+        assert_eq!(parse("县团委").canonical, "县共青团委员会");
+        let d = parse("武汉海关");
+        assert_eq!(
+            (d.place.as_deref(), d.department.as_str()),
+            (Some("武汉"), "海关")
+        );
         let t = Departments::builtin();
         assert!(t.parse("省市场监管局相关处室").is_none());
+        assert!(t.parse("食品海关").is_none());
         assert!(t.parse("各县市区发改局").is_none());
         assert!(t.parse("市发改委各成员单位").is_none());
     }
