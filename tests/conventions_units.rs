@@ -263,3 +263,41 @@ fn every_unit_has_an_evidence_span_into_the_item_text() {
     }
     assert_eq!(resp(item(&n, &["一", "1"])), vec!["市發改委", "市財政局"]);
 }
+
+#[test]
+fn labels_in_brackets_of_their_own() {
+    let n = parse(
+        "一、工作任务\n1.建设口袋公园。\n【牵头单位】区城管局【责任单位】区住建局、各街道\n2.整治背街小巷。【责任单位】区城管局\n",
+    );
+    let i = item(&n, &["一", "1"]);
+    assert_eq!(
+        (lead(i), resp(i)),
+        (vec!["区城管局"], vec!["区住建局", "各街道"])
+    );
+    assert_eq!(resp(item(&n, &["一", "2"])), vec!["区城管局"]);
+}
+
+#[test]
+fn a_scope_note_in_brackets_is_not_part_of_the_name() {
+    let n = parse(
+        "一、工作任务\n1.建设口袋公园。（牵头单位：市城管局；责任单位：各区人民政府（含开发区管委会，下同）、市财政局）\n",
+    );
+    let i = item(&n, &["一", "1"]);
+    assert_eq!(resp(i), vec!["各区人民政府", "市财政局"]);
+    assert_eq!(
+        i.responsible_units[0].raw,
+        "各区人民政府（含开发区管委会，下同）"
+    );
+}
+
+#[test]
+fn table_rows_under_a_header_row_in_a_section_and_starred_leads() {
+    let n = parse(
+        "一、重点工作\n序号\n重点工作\n责任单位\n1.地区生产总值增长6.5%。\n区发改局\n2.争取省级专项资金3亿元以上。\n区财政局*、区发改局\n",
+    );
+    let i = item(&n, &["一", "1"]);
+    assert_eq!((lead(i), resp(i)), (vec![], vec!["区发改局"]));
+    let i = item(&n, &["一", "2"]);
+    assert_eq!((lead(i), resp(i)), (vec!["区财政局"], vec!["区发改局"]));
+    assert_eq!(i.lead_units[0].raw, "区财政局");
+}

@@ -118,7 +118,7 @@ const LABEL_BOUNDARY: &str = r"(?:^|[\s(\[〔【〈〖,;。、:])";
 /// 单位/部门/处室/科室/股室/领导 after a boundary and before a colon.
 static LABEL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?:{LABEL_BOUNDARY}({LABELS})\s*:?|({LABELS})\s*:|{LABEL_BOUNDARY}(\p{{Han}}{{0,6}}?(?:单位|部门|处室|科室|股室|领导))\s*:)"
+        r"(?:{LABEL_BOUNDARY}({LABELS})\s*[)\]〕】〉〗]?\s*:?|({LABELS})\s*:|{LABEL_BOUNDARY}(\p{{Han}}{{0,6}}?(?:单位|部门|处室|科室|股室|领导))\s*[)\]〕】〉〗]?\s*:)"
     ))
     .unwrap()
 });
@@ -128,10 +128,11 @@ static LABEL: LazyLock<Regex> = LazyLock::new(|| {
 static HEADING_WORD: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\s*\p{Han}{1,6}\s*:").unwrap());
 
-/// A label at the start of a line (label lines after an item).
+/// A label at the start of a line (label lines after an item), with a colon
+/// or in brackets of its own (`【责任单位】区发改局`).
 static LABEL_LINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?m)^[\s(]*(?:({LABELS})|(\p{{Han}}{{0,6}}?(?:单位|部门|处室|科室|股室)))\s*:"
+        r"(?m)^\s*(?:[(\[〔【〈〖]\s*(?:{LABELS}|\p{{Han}}{{0,6}}?(?:单位|部门|处室|科室|股室))\s*[)\]〕】〉〗]|\(?\s*(?:{LABELS}|\p{{Han}}{{0,6}}?(?:单位|部门|处室|科室|股室))\s*:)"
     ))
     .unwrap()
 });
@@ -182,8 +183,27 @@ fn role_suffix(s: &str) -> Option<(usize, Role)> {
         .map(|(w, r)| (s.len() - w.len(), *r))
 }
 
+/// A standing note: a note word outside brackets (`各区政府(含开发区,下同)`
+/// is a name with a note of its own, not a note).
 fn is_note(s: &str) -> bool {
-    NOTES.iter().any(|n| s.contains(n))
+    let top = top_level(s);
+    NOTES.iter().any(|n| top.contains(n))
+}
+
+/// `s` without its bracketed parts.
+fn top_level(s: &str) -> String {
+    let mut depth = 0i32;
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if crate::units::split::is_opener(c) {
+            depth += 1;
+        } else if crate::units::split::is_closer(c) {
+            depth = (depth - 1).max(0);
+        } else if depth == 0 {
+            out.push(c);
+        }
+    }
+    out
 }
 
 fn is_deadline(s: &str) -> bool {
@@ -280,11 +300,48 @@ fn truncated_clause(text: &str, open: usize, nested_open: Option<usize>, out: &m
     out.push(cl);
 }
 
+/// The spans of clauses found so far, for overlap queries at increasing
+/// positions: a cursor moves forward, so a whole pass is linear.
+struct Spans {
+    /// (start, largest end of this and every earlier span), sorted by start.
+    spans: Vec<(usize, usize)>,
+    cursor: usize,
+}
+
+impl Spans {
+    fn of(clauses: &[Clause]) -> Self {
+        let mut v: Vec<Range<usize>> = clauses.iter().map(|c| c.span.clone()).collect();
+        v.sort_by_key(|r| r.start);
+        let mut max_end = 0;
+        let spans = v
+            .into_iter()
+            .map(|r| {
+                max_end = max_end.max(r.end);
+                (r.start, max_end)
+            })
+            .collect();
+        Spans { spans, cursor: 0 }
+    }
+
+    /// Whether `r` overlaps a span; queries must come in increasing `r.start`.
+    fn overlaps(&mut self, r: Range<usize>) -> bool {
+        // Spans that end before `r` starts cannot overlap it or any later query.
+        while self.cursor < self.spans.len() && self.spans[self.cursor].1 <= r.start {
+            self.cursor += 1;
+        }
+        // The span at the cursor ends after `r.start`; later ones start no earlier.
+        self.spans
+            .get(self.cursor)
+            .is_some_and(|&(start, _)| start < r.end)
+    }
+}
+
 /// Label lines outside brackets: `责任单位：区发改局` at the start of a line.
 /// The list runs to the end of the line (or its first `。`).
 fn label_lines(text: &str, out: &mut Vec<Clause>) {
+    let mut found = Spans::of(out);
     for m in LABEL_LINE.find_iter(text) {
-        if out.iter().any(|c| c.span.contains(&m.start())) {
+        if found.overlaps(m.start()..m.start() + 1) {
             continue;
         }
         let start =
@@ -346,6 +403,7 @@ fn assignment_sentences(text: &str, out: &mut Vec<Clause>) {
         }
     }
     ends.push((start, text.len()));
+    let mut found = Spans::of(out);
     for (s, e) in ends {
         let r = trim_range(text, s..e);
         if r.is_empty() {
@@ -354,14 +412,13 @@ fn assignment_sentences(text: &str, out: &mut Vec<Clause>) {
         if std::mem::take(&mut first) {
             continue;
         }
-        if out
-            .iter()
-            .any(|c| c.span.start < r.end && r.start < c.span.end)
-        {
+        if found.overlaps(r.clone()) {
             continue;
         }
         let sentence = &text[r.clone()];
-        if sentence.chars().count() > 300 || role_suffix_anywhere(sentence).is_none() {
+        if sentence.chars().count() > 300
+            || (role_suffix_anywhere(sentence).is_none() && !LABEL.is_match(sentence))
+        {
             continue;
         }
         if let Some(mut cl) = parse_clause(text, r.clone(), true) {
@@ -520,8 +577,14 @@ fn find_labels(content: &str) -> Vec<Label> {
                 .or(cap.get(2))
                 .or(cap.get(3))
                 .expect("label word");
+            // A label in brackets of its own (`【责任单位】`) starts at its bracket.
+            let start = content[..word.start()]
+                .chars()
+                .next_back()
+                .filter(|c| OPENERS.contains(c))
+                .map_or(word.start(), |c| word.start() - c.len_utf8());
             Label {
-                whole: word.start()..cap.get(0).expect("match").end(),
+                whole: start..cap.get(0).expect("match").end(),
                 slot: slot_of_label(word.as_str()),
                 responsibility: word.as_str().starts_with("责任"),
             }

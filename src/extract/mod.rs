@@ -32,6 +32,7 @@ pub struct Conventions {
 impl Conventions {
     /// Pick up the header cells of a flattened table: lines that are exactly
     /// a unit-column label (`责任单位`) or a deadline-column label (`完成时限`).
+    /// Lines without such cells leave the columns found before.
     pub fn scan_table_header(&mut self, lines: &[String]) {
         let mut cols = Vec::new();
         for l in lines {
@@ -44,7 +45,9 @@ impl Conventions {
             };
             cols.push(slot);
         }
-        self.unit_columns = cols;
+        if !cols.is_empty() {
+            self.unit_columns = cols;
+        }
     }
 
     /// Pick up a convention declared in free text (e.g. the preamble).
@@ -67,6 +70,10 @@ pub fn build_item(raw: &RawItem, aliases: &Aliases, conv: &mut Conventions) -> I
     if clauses.is_empty() && !conv.unit_columns.is_empty() {
         clauses = clause::table_cells(&f.folded, &conv.unit_columns);
     }
+    // A table's header row flattened into a section (`序号\n重点工作\n责任单位`)
+    // gives the unit columns of the rows after it.
+    let later_lines: Vec<String> = raw.body.lines().skip(1).map(String::from).collect();
+    conv.scan_table_header(&later_lines);
     let mut item = Item {
         path: raw.path.clone(),
         level: raw.level,
@@ -89,6 +96,16 @@ pub fn build_item(raw: &RawItem, aliases: &Aliases, conv: &mut Conventions) -> I
                 Slot::Lead => lead.extend(resolve_list(&f, part.range.clone(), aliases, &chars)),
                 Slot::Responsible => {
                     let mut units = resolve_list(&f, part.range.clone(), aliases, &chars);
+                    // `区财政局*、区发改局`: a starred unit of a table cell leads.
+                    if !has_lead {
+                        let (starred, rest): (Vec<Unit>, Vec<Unit>) =
+                            units.into_iter().partition(|u| {
+                                u.span
+                                    .is_some_and(|[_, e]| chars.char_at(&f.folded, e) == Some('*'))
+                            });
+                        lead.extend(starred);
+                        units = rest;
+                    }
                     if part.unmarked && first_leads && !has_lead && !promoted && !units.is_empty() {
                         let first = units.remove(0);
                         lead.extend([first]);

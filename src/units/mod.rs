@@ -32,6 +32,11 @@ impl CharOffsets {
     pub fn of(&self, byte: usize) -> usize {
         self.0.binary_search(&byte).unwrap_or_else(|i| i)
     }
+
+    /// The character at character index `at` of `s` (the string these offsets were built from).
+    pub fn char_at(&self, s: &str, at: usize) -> Option<char> {
+        s.get(*self.0.get(at)?..)?.chars().next()
+    }
 }
 
 /// Resolve the units of one list. `f` is the item's text with its folded
@@ -47,18 +52,22 @@ pub fn resolve_list(
     let mut out: Vec<Unit> = Vec::new();
     let mut prev_prefix: Option<(String, String)> = None; // (folded prefix, original prefix)
     for r in split::split_units(folded_list) {
-        let abs = list.start + r.start..list.start + r.end;
+        let mut abs = list.start + r.start..list.start + r.end;
+        // A lead mark after the name (`区财政局*`) is not part of it.
+        abs.end -= f.folded[abs.clone()].len() - f.folded[abs.clone()].trim_end_matches('*').len();
         let raw = f.orig_slice(abs.clone()).trim().to_string();
         let span = [chars.of(abs.start), chars.of(abs.end)];
-        let folded_name = f.folded[abs].trim().to_string();
+        let folded_name = without_scope_note(f.folded[abs].trim()).to_string();
         if raw.is_empty() || !looks_like_unit(&folded_name) {
             continue;
         }
+        // The name as written, without a scope note (`各区政府（含开发区，下同）`).
+        let written: String = raw.chars().take(folded_name.chars().count()).collect();
         let (name, folded_full) = match &prev_prefix {
             Some((pf, po)) if is_bare(&folded_name) => {
-                (format!("{po}{raw}"), format!("{pf}{folded_name}"))
+                (format!("{po}{written}"), format!("{pf}{folded_name}"))
             }
-            _ => (raw.clone(), folded_name.clone()),
+            _ => (written, folded_name.clone()),
         };
         if !is_collective(&folded_name)
             && let Some(p) = prefix_of(&folded_full, aliases)
@@ -85,6 +94,37 @@ pub fn resolve_list(
         out.push(unit);
     }
     out
+}
+
+/// A unit name without a trailing scope note in brackets: `(含开发区)`,
+/// `(包括…)`, `(不含…)`, `(…下同)` say what the unit covers; `工商局(质监局)`
+/// keeps its bracket (an alias).
+fn without_scope_note(name: &str) -> &str {
+    let Some(last) = name.chars().last() else {
+        return name;
+    };
+    if !split::is_closer(last) {
+        return name;
+    }
+    let mut depth = 0;
+    for (i, c) in name.char_indices().rev() {
+        if split::is_closer(c) {
+            depth += 1;
+        } else if split::is_opener(c) {
+            depth -= 1;
+            if depth == 0 {
+                let inner = &name[i + c.len_utf8()..name.len() - last.len_utf8()];
+                let note = ["含", "包括", "不含"].iter().any(|p| inner.starts_with(p))
+                    || inner.contains("下同");
+                return if note && i > 0 {
+                    name[..i].trim_end()
+                } else {
+                    name
+                };
+            }
+        }
+    }
+    name
 }
 
 /// The agency prefix a following bare name inherits: a table's agency

@@ -21,7 +21,7 @@ static ENDINGS: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
 const COLLECTIVE_HEADS: &[&str] = &["各", "有关", "相关", "其他", "其它", "所属", "全体"];
 
 /// The name without a trailing bracketed alias (`工商局(质监局)` → `工商局`)
-/// and without a trailing `等` (open list).
+/// and without a trailing `等` (open list) or lead mark `*`.
 fn core(name: &str) -> &str {
     let mut s = name.trim();
     loop {
@@ -32,7 +32,7 @@ fn core(name: &str) -> &str {
         {
             s = &s[..open];
         }
-        s = s.trim_end_matches('等').trim_end();
+        s = s.trim_end_matches(['等', '*']).trim_end();
         if s == before {
             return s;
         }
