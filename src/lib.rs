@@ -116,6 +116,7 @@ pub fn parse_bytes(bytes: &[u8], file_name: &str, opts: &Options) -> Result<Noti
         let mut n = parse_text(&src.text, opts);
         n.format = src.format.as_str().to_string();
         n.encoding = src.encoding;
+        n.warnings.extend(src.warnings);
         n
     };
     let base = Path::new(file_name)

@@ -18,7 +18,7 @@
 //! again in the alias tables (an edited canonical name is itself looked up,
 //! so `注册处` becomes `省市场监管局登记注册处`).
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::model::{Item, Meta, Notice, Target, Unit, UnitKind};
 use crate::output::xlsx::{
     Column, FINGERPRINT_HEADER, Fingerprint, ITEM_COLUMNS, ITEMS_SHEET, LEAD_ZH, META_COLUMNS,
@@ -58,16 +58,13 @@ pub fn read_workbook_with(bytes: &[u8], aliases: &Aliases) -> Option<Result<Vec<
             .iter()
             .zip([ITEM_COLUMNS, UNIT_COLUMNS, TARGET_COLUMNS, META_COLUMNS])
     {
-        let range = match wb.worksheet_range(name) {
-            Ok(r) => r,
-            Err(e) => {
-                return Some(Err(Error::Corrupt {
-                    format: "xlsx",
-                    detail: format!("sheet {name}: {e}"),
-                }));
-            }
+        // Streamed cell by cell: a dense range would cost the sheet's whole
+        // bounding box (52 GB for one cell at XFD99999).
+        let grid = match super::sheet::xlsx_sheet_cells(&mut wb, name, cell_text) {
+            Ok(cells) => Grid::new(cells),
+            Err(e) => return Some(Err(e)),
         };
-        match Sheet::load(name, cols, &range) {
+        match Sheet::load(name, cols, &grid) {
             Some(s) => sheets.push(s),
             // Same sheet names, but not our headers: someone else's workbook.
             None => return None,
@@ -119,6 +116,47 @@ struct Sheet {
     rows: Vec<SheetRow>,
 }
 
+/// A sheet's non-empty cells by row (absolute row index; each row's cells
+/// sorted by column): memory in proportion to the cells, not the extent.
+struct Grid {
+    rows: Vec<Vec<(u32, String)>>,
+    /// One past the furthest column used.
+    width: usize,
+}
+
+impl Grid {
+    fn new(cells: super::sheet::Cells) -> Grid {
+        let height = cells
+            .iter()
+            .map(|(r, _, _)| *r as usize + 1)
+            .max()
+            .unwrap_or(0);
+        let width = cells
+            .iter()
+            .map(|(_, c, _)| *c as usize + 1)
+            .max()
+            .unwrap_or(0);
+        let mut rows = vec![Vec::new(); height];
+        for (r, c, text) in cells {
+            rows[r as usize].push((c, text));
+        }
+        for row in &mut rows {
+            row.sort_by_key(|(c, _)| *c);
+        }
+        Grid { rows, width }
+    }
+
+    fn at(&self, r: usize, c: usize) -> &str {
+        let Some(row) = self.rows.get(r) else {
+            return "";
+        };
+        match row.binary_search_by_key(&(c as u32), |(c, _)| *c) {
+            Ok(i) => &row[i].1,
+            Err(_) => "",
+        }
+    }
+}
+
 fn cell_text(d: &Data) -> String {
     match d {
         Data::Empty | Data::Error(_) => String::new(),
@@ -141,21 +179,9 @@ fn cell_text(d: &Data) -> String {
 
 impl Sheet {
     /// Read a sheet; `None` when its header row lacks our key columns.
-    fn load(
-        name: &'static str,
-        cols: &'static [Column],
-        range: &calamine::Range<Data>,
-    ) -> Option<Sheet> {
-        let (h, w) = match range.end() {
-            Some((r, c)) => (r as usize + 1, c as usize + 1),
-            None => (0, 0),
-        };
-        let at = |r: usize, c: usize| {
-            range
-                .get_value((r as u32, c as u32))
-                .map(cell_text)
-                .unwrap_or_default()
-        };
+    fn load(name: &'static str, cols: &'static [Column], grid: &Grid) -> Option<Sheet> {
+        let (h, w) = (grid.rows.len(), grid.width);
+        let at = |r: usize, c: usize| grid.at(r, c).to_string();
         if h == 0 {
             return None;
         }

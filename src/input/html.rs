@@ -13,6 +13,7 @@ use regex::Regex;
 use scraper::{ElementRef, Html, Node, Selector};
 
 use super::sheet::{render_plain_rows, render_task_table};
+use super::text::DecodedText;
 use crate::error::Result;
 
 /// Elements nested deeper than this are read as plain text (no recursion).
@@ -35,10 +36,18 @@ pub fn looks_like_html(bytes: &[u8]) -> bool {
         || head.starts_with("<!--") && head.contains("<div")
 }
 
-/// Read the article body of an HTML page as text lines, and the page's encoding.
-pub fn read(bytes: &[u8]) -> Result<(String, String)> {
-    let (text, encoding) = decode(bytes)?;
-    Ok((html_to_text(&text), encoding))
+/// Read the article body of an HTML page as text lines, with the page's
+/// encoding and what decoding repaired.
+pub fn read(bytes: &[u8]) -> Result<DecodedText> {
+    let mut page = decode(bytes)?;
+    let (flat, flattened) = flatten_deep_nesting(&page.text, MAX_PARSE_DEPTH);
+    if flattened > 0 {
+        page.warnings.push(format!(
+            "{flattened} tags nested deeper than {MAX_PARSE_DEPTH} levels were dropped (their text is kept)"
+        ));
+    }
+    page.text = html_to_text(&flat);
+    Ok(page)
 }
 
 static META_CHARSET: LazyLock<Regex> = LazyLock::new(|| {
@@ -46,9 +55,9 @@ static META_CHARSET: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Decode an HTML page: BOM, then a declared charset, then the text sniffer.
-fn decode(bytes: &[u8]) -> Result<(String, String)> {
+fn decode(bytes: &[u8]) -> Result<DecodedText> {
     if encoding_rs::Encoding::for_bom(bytes).is_some() {
-        return super::text::decode_text(bytes);
+        return super::text::decode(bytes);
     }
     let head = String::from_utf8_lossy(&bytes[..bytes.len().min(2048)]);
     if let Some(label) = META_CHARSET.captures(&head).and_then(|c| c.get(1)) {
@@ -64,7 +73,100 @@ fn decode(bytes: &[u8]) -> Result<(String, String)> {
             return res;
         }
     }
-    super::text::decode_text(bytes)
+    super::text::decode(bytes)
+}
+
+/// Nesting depth kept when the page is parsed: html5ever checks the open
+/// elements for every tag, so 100,000 nested `<div>` cost 36 s; deeper
+/// tags are removed before parsing (their text stays).
+const MAX_PARSE_DEPTH: usize = 256;
+
+/// Elements that never have an end tag.
+const VOID_ELEMENTS: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+    "track", "wbr",
+];
+
+/// Remove the start and end tags of elements nested deeper than `max` (a
+/// linear scan over the tags; comments, scripts and styles are skipped over
+/// whole). Returns the page, borrowed when nothing was removed, and the
+/// number of tags removed.
+fn flatten_deep_nesting(page: &str, max: usize) -> (std::borrow::Cow<'_, str>, usize) {
+    let bytes = page.as_bytes();
+    let mut depth = 0usize;
+    let mut removed = 0usize;
+    let mut out: Option<String> = None;
+    let mut copied = 0usize;
+    let mut i = 0usize;
+    while let Some(off) = memchr_lt(&bytes[i..]) {
+        let start = i + off;
+        let rest = &page[start..];
+        // Comments and raw-text elements: skip to their end.
+        let skip_to = |end: &str| rest.find(end).map_or(page.len(), |e| start + e + end.len());
+        let lower: String = rest
+            .chars()
+            .take(8)
+            .collect::<String>()
+            .to_ascii_lowercase();
+        if lower.starts_with("<!--") {
+            i = skip_to("-->");
+            continue;
+        }
+        if lower.starts_with("<script") {
+            i = skip_to("</script>").max(start + 1);
+            continue;
+        }
+        if lower.starts_with("<style") {
+            i = skip_to("</style>").max(start + 1);
+            continue;
+        }
+        // A tag ends at the next `>`; a `<` before it means this was text.
+        let Some(close) = rest[1..].find(['<', '>']).map(|c| c + 1) else {
+            break;
+        };
+        if rest.as_bytes()[close] == b'<' {
+            i = start + 1;
+            continue;
+        }
+        let end = start + close + 1;
+        let tag = &page[start + 1..end - 1];
+        let closing = tag.starts_with('/');
+        let name: String = tag
+            .trim_start_matches('/')
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        i = end;
+        if name.is_empty() || VOID_ELEMENTS.contains(&name.as_str()) || tag.ends_with('/') {
+            continue;
+        }
+        let deep = if closing {
+            let deep = depth > max;
+            depth = depth.saturating_sub(1);
+            deep
+        } else {
+            depth += 1;
+            depth > max
+        };
+        if deep {
+            let buf = out.get_or_insert_with(|| String::with_capacity(page.len()));
+            buf.push_str(&page[copied..start]);
+            copied = end;
+            removed += 1;
+        }
+    }
+    match out {
+        Some(mut buf) => {
+            buf.push_str(&page[copied..]);
+            (std::borrow::Cow::Owned(buf), removed)
+        }
+        None => (std::borrow::Cow::Borrowed(page), 0),
+    }
+}
+
+fn memchr_lt(b: &[u8]) -> Option<usize> {
+    b.iter().position(|&c| c == b'<')
 }
 
 /// Extract the article text from a decoded page.
@@ -528,7 +630,11 @@ mod tests {
 
     #[test]
     fn picks_the_article_and_skips_chrome() {
-        let (text, enc) = read(PAGE.as_bytes()).unwrap();
+        let DecodedText {
+            text,
+            encoding: enc,
+            ..
+        } = read(PAGE.as_bytes()).unwrap();
         assert_eq!(enc, "UTF-8");
         assert_eq!(
             text,
@@ -541,7 +647,7 @@ mod tests {
     fn body_fallback_skips_nav_script_footer() {
         let page = r#"<html><body><header>网站头部</header><div class="menu">菜单</div>
 <p>正文第一段</p><div><p>正文第二段</p></div><footer>页脚</footer><noscript>请启用脚本</noscript></body></html>"#;
-        let (text, _) = read(page.as_bytes()).unwrap();
+        let DecodedText { text, .. } = read(page.as_bytes()).unwrap();
         assert_eq!(text, "正文第一段\n正文第二段\n");
     }
 
@@ -552,7 +658,7 @@ mod tests {
 <tr><td>1</td><td>完善商事主体准入制度。</td><td rowspan="2">省局注册处</td><td>省局科信处<br>信息中心</td></tr>
 <tr><td>2</td><td>深化市场准入改革。</td><td>各市、州、县市场监管局</td></tr>
 </table></div></body></html>"#;
-        let (text, _) = read(page.as_bytes()).unwrap();
+        let DecodedText { text, .. } = read(page.as_bytes()).unwrap();
         assert_eq!(
             text,
             "一、主要任务\n1.完善商事主体准入制度。（牵头单位：省局注册处；责任单位：省局科信处、信息中心）\n\
@@ -564,24 +670,57 @@ mod tests {
     fn gbk_page_with_meta_charset() {
         let page = r#"<html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312"></head><body><p>一、总体要求</p></body></html>"#;
         let (bytes, _, _) = encoding_rs::GBK.encode(page);
-        let (text, enc) = read(&bytes).unwrap();
+        let DecodedText {
+            text,
+            encoding: enc,
+            ..
+        } = read(&bytes).unwrap();
         assert_eq!(text, "一、总体要求\n");
         assert_eq!(enc, "GB18030");
         // Without a declaration, the sniffer finds it.
         let page = "<html><body><p>湖北省市场监督管理局关于印发分工方案的通知，牵头单位：省局注册处</p></body></html>";
         let (bytes, _, _) = encoding_rs::GBK.encode(page);
-        let (text, enc) = read(&bytes).unwrap();
+        let DecodedText {
+            text,
+            encoding: enc,
+            ..
+        } = read(&bytes).unwrap();
         assert!(text.starts_with("湖北省市场监督管理局"), "{text}");
         assert_eq!(enc, "GB18030");
     }
 
     #[test]
+    fn nesting_beyond_the_parse_depth_is_flattened() {
+        let n = 3 * MAX_PARSE_DEPTH;
+        let page = format!(
+            "<html><body>{}深层文本{}<p>尾</p></body></html>",
+            "<div>".repeat(n),
+            "</div>".repeat(n)
+        );
+        let (flat, removed) = flatten_deep_nesting(&page, MAX_PARSE_DEPTH);
+        // html and body count too.
+        assert_eq!(removed, 2 * (n + 2 - MAX_PARSE_DEPTH));
+        assert!(flat.contains("深层文本"));
+        let d = read(page.as_bytes()).unwrap();
+        assert!(
+            d.text.contains("深层文本") && d.text.contains('尾'),
+            "{}",
+            d.text
+        );
+        assert!(d.warnings[0].contains("nested deeper"), "{:?}", d.warnings);
+        // Comments, scripts and stray `<` do not count as tags.
+        let odd = "<p>a < b <!-- <div><div> --><script>if (a<b) {}</script></p>";
+        assert_eq!(flatten_deep_nesting(odd, 1).1, 0);
+    }
+
+    #[test]
     fn deep_and_odd_markup_does_not_panic() {
         let deep = "<div>".repeat(5000) + "深层文本" + &"</div>".repeat(5000);
-        let (text, _) = read(format!("<html><body>{deep}</body></html>").as_bytes()).unwrap();
+        let DecodedText { text, .. } =
+            read(format!("<html><body>{deep}</body></html>").as_bytes()).unwrap();
         assert!(text.contains("深层文本"));
         let odd = r#"<html><body><table><tr><td rowspan="99999999" colspan="99999">x</td></tr><tr></tr></table><p>尾</body>"#;
-        let (text, _) = read(odd.as_bytes()).unwrap();
+        let DecodedText { text, .. } = read(odd.as_bytes()).unwrap();
         assert!(text.contains('尾'));
     }
 
@@ -595,7 +734,11 @@ mod tests {
     #[test]
     fn seed_fixture_gives_back_every_item() {
         crate::input::sheet::check_seed_fixture("seed.html", |b| {
-            let (text, enc) = read(b)?;
+            let DecodedText {
+                text,
+                encoding: enc,
+                ..
+            } = read(b)?;
             assert_eq!(enc, "GB18030");
             assert!(!text.contains("首页") && !text.contains("分享") && !text.contains("ICP"));
             assert!(!text.contains("统计代码") && !text.contains("访问量"));

@@ -13,6 +13,7 @@ pub mod html;
 pub mod pdf;
 pub mod sheet;
 pub mod text;
+mod xls_extent;
 
 use crate::error::{Error, Result};
 
@@ -62,6 +63,9 @@ pub struct SourceText {
     pub format: Format,
     /// Character encoding (for text-based formats) or the container's (`UTF-8` for XML).
     pub encoding: String,
+    /// Text lost or repaired while reading (dropped control bytes, replacement
+    /// characters, an overruled charset, cells beyond the sheet bounds).
+    pub warnings: Vec<String>,
 }
 
 /// Extensions of files a batch run picks up from a folder.
@@ -202,17 +206,22 @@ pub fn decode(bytes: &[u8], ext: &str) -> Result<SourceText> {
         return Err(Error::Empty);
     }
     let format = sniff(bytes, ext)?;
-    let (text, encoding) = match format {
+    let utf8 = |text| (text, "UTF-8".to_string(), Vec::new());
+    let (text, encoding, warnings) = match format {
         Format::Text | Format::Json => {
-            let (t, enc) = text::decode_text(bytes)?;
-            (t, enc)
+            let d = text::decode(bytes)?;
+            (d.text, d.encoding, d.warnings)
         }
-        Format::Html => html::read(bytes)?,
-        Format::Docx => (docx::read(bytes)?, "UTF-8".to_string()),
+        Format::Html => {
+            let d = html::read(bytes)?;
+            (d.text, d.encoding, d.warnings)
+        }
+        Format::Docx => utf8(docx::read(bytes)?),
         Format::Xlsx | Format::Xls | Format::Ods => {
-            (sheet::read(bytes, format)?, "UTF-8".to_string())
+            let (text, warnings) = sheet::read(bytes, format)?;
+            (text, "UTF-8".to_string(), warnings)
         }
-        Format::Pdf => (pdf::read(bytes)?, "PDF".to_string()),
+        Format::Pdf => (pdf::read(bytes)?, "PDF".to_string(), Vec::new()),
     };
     if text.trim().is_empty() {
         return Err(match format {
@@ -226,6 +235,7 @@ pub fn decode(bytes: &[u8], ext: &str) -> Result<SourceText> {
         text,
         format,
         encoding,
+        warnings,
     })
 }
 

@@ -15,25 +15,40 @@ use calamine::{Data, Dimensions, Range, Reader};
 use super::Format;
 use crate::error::{Error, Result};
 
-/// Maximum number of rows read from a workbook (all sheets together).
+/// Most rows read from a workbook (all sheets together); rows beyond are
+/// dropped with a warning.
 const MAX_ROWS: usize = 100_000;
-/// Maximum number of columns considered per sheet.
+/// Most columns read per sheet; cells further right are dropped with a warning.
 const MAX_COLS: usize = 200;
+/// Largest grid (rows × columns of a sheet's bounding box) calamine is asked
+/// to allocate for an XLS or ODS sheet, which it reads as a dense grid.
+pub(crate) const MAX_GRID_CELLS: u64 = 2_000_000;
 
 /// Largest total declared uncompressed size of a zipped workbook.
 const MAX_UNZIPPED: u64 = 512 << 20;
 /// Most cells visited while filling merged regions.
-const MAX_FILL_WORK: usize = 20_000_000;
+const MAX_FILL_WORK: usize = 2_000_000;
+/// Most bytes copied while filling merged regions.
+const MAX_FILL_BYTES: usize = 64 << 20;
 
-/// Read a task table from a workbook and render it as notice text.
-pub fn read(bytes: &[u8], format: Format) -> Result<String> {
+/// Read a task table from a workbook and render it as notice text; the
+/// second value lists what was dropped (cells outside the bounds).
+pub fn read(bytes: &[u8], format: Format) -> Result<(String, Vec<String>)> {
     if matches!(format, Format::Xlsx | Format::Ods) {
         check_zip_size(bytes, format)?;
     }
+    match format {
+        Format::Ods => check_ods_extent(bytes)?,
+        Format::Xls => super::xls_extent::check(bytes, MAX_GRID_CELLS)?,
+        _ => {}
+    }
     let name = format.as_str();
+    let mut warnings = Vec::new();
     // calamine is not hardened against every malformed file: a panic there is
     // a damaged workbook, not a crash.
-    let sheets = match std::panic::catch_unwind(|| read_sheets(bytes, format)) {
+    let sheets = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        read_sheets(bytes, format, &mut warnings)
+    })) {
         Ok(r) => r?,
         Err(_) => {
             return Err(Error::Corrupt {
@@ -59,7 +74,7 @@ pub fn read(bytes: &[u8], format: Format) -> Result<String> {
         }
         out.push(text);
     }
-    Ok(out.join("\n"))
+    Ok((out.join("\n"), warnings))
 }
 
 /// Largest declared uncompressed size of one part (calamine reads a whole
@@ -92,18 +107,143 @@ pub(crate) fn check_zip_size(bytes: &[u8], format: Format) -> Result<()> {
     Ok(())
 }
 
-fn read_sheets(bytes: &[u8], format: Format) -> Result<Vec<Vec<Vec<String>>>> {
-    Ok(match format {
-        Format::Xlsx => read_xlsx(bytes)?,
-        Format::Xls => read_xls(bytes)?,
-        Format::Ods => read_ods(bytes)?,
+/// Spreadsheet column name of a 0-based index (0 → `A`, 16383 → `XFD`).
+pub(crate) fn column_name(mut col: u32) -> String {
+    let mut name = Vec::new();
+    loop {
+        name.push(b'A' + (col % 26) as u8);
+        if col < 26 {
+            break;
+        }
+        col = col / 26 - 1;
+    }
+    name.reverse();
+    String::from_utf8(name).unwrap_or_default()
+}
+
+/// The error for a sheet whose bounding box is too large to allocate.
+pub(crate) fn extent_error(sheet: &str, rows: u64, cols: u64) -> Error {
+    Error::Limit(format!(
+        "sheet {sheet} spans {rows} rows × {cols} columns (to cell {}{rows}), more than {MAX_GRID_CELLS} cells",
+        column_name(cols.saturating_sub(1).min(u32::MAX as u64) as u32),
+    ))
+}
+
+/// Bound what calamine allocates for an ODS workbook: it expands repeated
+/// rows and columns into a dense grid up to the furthest non-empty cell, so
+/// `content.xml` is scanned first (streamed from the zip) and a table whose
+/// extent exceeds [`MAX_GRID_CELLS`] is refused.
+fn check_ods_extent(bytes: &[u8]) -> Result<()> {
+    use quick_xml::events::Event;
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| corrupt("ods", e))?;
+    let Ok(entry) = zip.by_name("content.xml") else {
+        return Ok(()); // calamine reports the missing part
+    };
+    let mut xml = quick_xml::Reader::from_reader(std::io::BufReader::new(entry));
+    let mut buf = Vec::new();
+    let mut sheet = String::new();
+    let (mut row, mut col) = (0u64, 0u64);
+    let mut row_repeat = 1u64;
+    let (mut rows, mut cols) = (0u64, 0u64);
+    // Depth inside a cell: content there makes the cell non-empty.
+    let mut in_cell = false;
+    let mut cell_has_value = false;
+    loop {
+        let ev = xml
+            .read_event_into(&mut buf)
+            .map_err(|e| corrupt("ods", format!("content.xml: {e}")))?;
+        let attr = |e: &quick_xml::events::BytesStart<'_>, key: &str| -> Option<String> {
+            e.attributes()
+                .flatten()
+                .find(|a| a.key.as_ref() == key)
+                .map(|a| a.value.to_string())
+        };
+        let repeat = |e: &quick_xml::events::BytesStart<'_>, key: &str| -> u64 {
+            attr(e, key)
+                .and_then(|v| v.trim().parse::<u64>().ok())
+                .unwrap_or(1)
+                .max(1)
+        };
+        match ev {
+            Event::Start(e) | Event::Empty(e) if e.name().as_ref() == "table:table" => {
+                sheet = attr(&e, "table:name").unwrap_or_default();
+                (row, rows, cols) = (0, 0, 0);
+            }
+            Event::End(e) if e.name().as_ref() == "table:table" => {
+                if rows.saturating_mul(cols) > MAX_GRID_CELLS {
+                    return Err(extent_error(&sheet, rows, cols));
+                }
+            }
+            Event::Start(e) if e.name().as_ref() == "table:table-row" => {
+                row_repeat = repeat(&e, "table:number-rows-repeated");
+                col = 0;
+            }
+            Event::Empty(e) if e.name().as_ref() == "table:table-row" => {
+                row = row.saturating_add(repeat(&e, "table:number-rows-repeated"));
+            }
+            Event::End(e) if e.name().as_ref() == "table:table-row" => {
+                row = row.saturating_add(row_repeat);
+            }
+            Event::Start(e) | Event::Empty(e)
+                if matches!(
+                    e.name().as_ref(),
+                    "table:table-cell" | "table:covered-table-cell"
+                ) =>
+            {
+                let cell_repeat = repeat(&e, "table:number-columns-repeated");
+                cell_has_value = attr(&e, "office:value-type").is_some();
+                in_cell = true;
+                // An empty element ends here; a start element ends at its End.
+                if cell_has_value {
+                    cols = cols.max(col.saturating_add(cell_repeat));
+                    rows = rows.max(row.saturating_add(row_repeat));
+                }
+                col = col.saturating_add(cell_repeat);
+            }
+            Event::End(e)
+                if matches!(
+                    e.name().as_ref(),
+                    "table:table-cell" | "table:covered-table-cell"
+                ) =>
+            {
+                in_cell = false;
+            }
+            Event::Text(_) | Event::Start(_) | Event::CData(_) if in_cell && !cell_has_value => {
+                // Text content makes the cell non-empty (col already advanced).
+                cell_has_value = true;
+                cols = cols.max(col);
+                rows = rows.max(row.saturating_add(row_repeat));
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+        if rows.saturating_mul(cols) > MAX_GRID_CELLS {
+            return Err(extent_error(&sheet, rows, cols));
+        }
+        buf.clear();
+    }
+    Ok(())
+}
+
+fn read_sheets(
+    bytes: &[u8],
+    format: Format,
+    warnings: &mut Vec<String>,
+) -> Result<Vec<Vec<Vec<String>>>> {
+    let mut budget = Budget::default();
+    let sheets = match format {
+        Format::Xlsx => read_xlsx(bytes, &mut budget)?,
+        Format::Xls => read_xls(bytes, &mut budget)?,
+        Format::Ods => read_ods(bytes, &mut budget)?,
         other => {
             return Err(Error::Unsupported(format!(
                 "{} is not a spreadsheet format",
                 other.as_str()
             )));
         }
-    })
+    };
+    warnings.extend(budget.warnings());
+    Ok(sheets)
 }
 
 fn corrupt(format: &'static str, e: impl std::fmt::Display) -> Error {
@@ -113,53 +253,119 @@ fn corrupt(format: &'static str, e: impl std::fmt::Display) -> Error {
     }
 }
 
-fn read_xlsx(bytes: &[u8]) -> Result<Vec<Vec<Vec<String>>>> {
+/// What a workbook may still add (rows over all sheets), and what was dropped.
+#[derive(Debug, Default)]
+struct Budget {
+    /// Rows taken so far (all sheets).
+    rows: usize,
+    /// Non-empty cells dropped beyond [`MAX_COLS`], per sheet name.
+    wide: Vec<(String, usize)>,
+    /// Non-empty cells dropped beyond [`MAX_ROWS`], per sheet name.
+    long: Vec<(String, usize)>,
+    /// Merged regions not filled because the fill budget ran out.
+    unfilled_merges: usize,
+}
+
+impl Budget {
+    fn warnings(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for (sheet, n) in &self.wide {
+            out.push(format!(
+                "sheet {sheet}: {n} non-empty cells beyond column {} were ignored",
+                column_name(MAX_COLS as u32 - 1)
+            ));
+        }
+        for (sheet, n) in &self.long {
+            out.push(format!(
+                "sheet {sheet}: {n} non-empty cells beyond the workbook's first {MAX_ROWS} rows were ignored"
+            ));
+        }
+        if self.unfilled_merges > 0 {
+            out.push(format!(
+                "{} merged regions were too large to fill and were read as single cells",
+                self.unfilled_merges
+            ));
+        }
+        out
+    }
+}
+
+/// The non-empty cells of one sheet, as (row, column, text), in any order.
+pub(crate) type Cells = Vec<(u32, u32, String)>;
+
+fn read_xlsx(bytes: &[u8], budget: &mut Budget) -> Result<Vec<Vec<Vec<String>>>> {
     let mut wb: calamine::Xlsx<_> =
         calamine::Xlsx::new(Cursor::new(bytes)).map_err(|e| corrupt("xlsx", e))?;
-    workbook_rows(&mut wb, "xlsx", |wb: &mut calamine::Xlsx<_>, name| {
-        wb.merge_cells_by_sheet_name(name).unwrap_or_default()
-    })
-}
-
-fn read_xls(bytes: &[u8]) -> Result<Vec<Vec<Vec<String>>>> {
-    let mut wb: calamine::Xls<_> =
-        calamine::Xls::new(Cursor::new(bytes)).map_err(|e| corrupt("xls", e))?;
-    workbook_rows(&mut wb, "xls", |wb: &mut calamine::Xls<_>, name| {
-        wb.merge_cells_by_sheet_name(name).unwrap_or_default()
-    })
-}
-
-fn read_ods(bytes: &[u8]) -> Result<Vec<Vec<Vec<String>>>> {
-    let mut wb: calamine::Ods<_> =
-        calamine::Ods::new(Cursor::new(bytes)).map_err(|e| corrupt("ods", e))?;
-    // calamine does not expose ODS merged regions; the renderer's fill-down
-    // of section columns covers the common case.
-    workbook_rows(&mut wb, "ods", |_, _| Vec::new())
-}
-
-/// Rows of every visible worksheet of an open workbook, merged cells filled
-/// (`merges` gives a sheet's merged regions where the format has them).
-fn workbook_rows<RS, R>(
-    wb: &mut R,
-    format: &'static str,
-    merges: impl Fn(&mut R, &str) -> Vec<calamine::Dimensions>,
-) -> Result<Vec<Vec<Vec<String>>>>
-where
-    RS: std::io::Read + std::io::Seek,
-    R: calamine::Reader<RS>,
-    R::Error: std::fmt::Display,
-{
-    let names = visible_sheets(wb.sheets_metadata());
-    let mut budget = MAX_ROWS;
     let mut out = Vec::new();
-    for name in names {
-        let range = wb
-            .worksheet_range(&name)
-            .map_err(|e| corrupt(format, format!("sheet {name}: {e}")))?;
-        let merged = merges(wb, &name);
-        out.push(range_to_rows(&range, &merged, &mut budget)?);
+    for name in visible_sheets(wb.sheets_metadata()) {
+        // Stream the cells (calamine's worksheet_range would allocate the
+        // whole bounding box, 52 GB for one cell at XFD99999).
+        let cells = xlsx_sheet_cells(&mut wb, &name, cell_text)?;
+        let merged = wb.merge_cells_by_sheet_name(&name).unwrap_or_default();
+        out.push(cells_to_rows(&name, cells, &merged, budget));
     }
     Ok(out)
+}
+
+/// The non-empty cells of an XLSX worksheet (rendered by `text`), streamed
+/// from its XML without allocating the sheet's bounding box.
+pub(crate) fn xlsx_sheet_cells<RS: std::io::Read + std::io::Seek>(
+    wb: &mut calamine::Xlsx<RS>,
+    name: &str,
+    text: impl Fn(&Data) -> String,
+) -> Result<Cells> {
+    let err = |e: calamine::XlsxError| corrupt("xlsx", format!("sheet {name}: {e}"));
+    let mut reader = wb.worksheet_cells_reader(name).map_err(err)?;
+    let mut cells = Vec::new();
+    while let Some(cell) = reader.next_cell().map_err(err)? {
+        let (r, c) = cell.get_position();
+        let text = text(&Data::from(cell.get_value().clone()));
+        if !text.is_empty() {
+            cells.push((r, c, text));
+        }
+    }
+    Ok(cells)
+}
+
+fn read_xls(bytes: &[u8], budget: &mut Budget) -> Result<Vec<Vec<Vec<String>>>> {
+    let mut wb: calamine::Xls<_> =
+        calamine::Xls::new(Cursor::new(bytes)).map_err(|e| corrupt("xls", e))?;
+    let mut out = Vec::new();
+    for name in visible_sheets(wb.sheets_metadata()) {
+        let range = wb
+            .worksheet_range(&name)
+            .map_err(|e| corrupt("xls", format!("sheet {name}: {e}")))?;
+        let merged = wb.merge_cells_by_sheet_name(&name).unwrap_or_default();
+        out.push(cells_to_rows(&name, range_cells(&range), &merged, budget));
+    }
+    Ok(out)
+}
+
+fn read_ods(bytes: &[u8], budget: &mut Budget) -> Result<Vec<Vec<Vec<String>>>> {
+    let mut wb: calamine::Ods<_> =
+        calamine::Ods::new(Cursor::new(bytes)).map_err(|e| corrupt("ods", e))?;
+    let mut out = Vec::new();
+    for name in visible_sheets(wb.sheets_metadata()) {
+        let range = wb
+            .worksheet_range(&name)
+            .map_err(|e| corrupt("ods", format!("sheet {name}: {e}")))?;
+        // calamine does not expose ODS merged regions; the renderer's fill-down
+        // of section columns covers the common case.
+        out.push(cells_to_rows(&name, range_cells(&range), &[], budget));
+    }
+    Ok(out)
+}
+
+/// The non-empty cells of a calamine range.
+fn range_cells(range: &Range<Data>) -> Cells {
+    range
+        .used_cells()
+        .filter_map(|(r, c, d)| {
+            let (r0, c0) = range.start()?;
+            let text = cell_text(d);
+            (!text.is_empty()).then(|| (r0 + r as u32, c0 + c as u32, text))
+        })
+        .collect()
 }
 
 /// Names of the visible worksheets (hidden sheets hold lookup lists and
@@ -207,69 +413,84 @@ fn cell_text(d: &Data) -> String {
     }
 }
 
-/// Turn a calamine range into a grid of strings (row 0 = sheet row 0), with
-/// merged regions filled down and right.
-fn range_to_rows(
-    range: &Range<Data>,
+/// Turn a sheet's non-empty cells into rows of strings, starting at the
+/// sheet's first used row; each row stops at its last non-empty cell, so the
+/// grid costs what the cells cost, whatever the sheet's extent. Cells beyond
+/// [`MAX_COLS`] or the workbook's [`MAX_ROWS`] are dropped (counted in
+/// `budget`). Merged regions are filled down and right.
+fn cells_to_rows(
+    sheet: &str,
+    mut cells: Cells,
     merges: &[Dimensions],
-    budget: &mut usize,
-) -> Result<Vec<Vec<String>>> {
-    let Some((r0, c0)) = range.start() else {
-        return Ok(Vec::new());
+    budget: &mut Budget,
+) -> Vec<Vec<String>> {
+    let before = cells.len();
+    cells.retain(|(_, c, _)| (*c as usize) < MAX_COLS);
+    if cells.len() < before {
+        budget.wide.push((sheet.to_string(), before - cells.len()));
+    }
+    let Some(r0) = cells.iter().map(|(r, _, _)| *r).min() else {
+        return Vec::new();
     };
-    let (h, w) = range.get_size();
-    if h > *budget {
-        return Err(Error::Limit(format!(
-            "the workbook has more than {MAX_ROWS} rows"
-        )));
+    let room = MAX_ROWS.saturating_sub(budget.rows);
+    let before = cells.len();
+    cells.retain(|(r, _, _)| ((r - r0) as usize) < room);
+    if cells.len() < before {
+        budget.long.push((sheet.to_string(), before - cells.len()));
     }
-    *budget -= h;
-    let w = w.min(MAX_COLS);
-    let mut grid: Vec<Vec<String>> = Vec::with_capacity(h);
-    for row in range.rows() {
-        grid.push(row.iter().take(w).map(cell_text).collect());
+    let height = cells
+        .iter()
+        .map(|(r, _, _)| (r - r0) as usize + 1)
+        .max()
+        .unwrap_or(0);
+    budget.rows += height;
+    let mut grid: Vec<Vec<String>> = vec![Vec::new(); height];
+    for (r, c, text) in cells {
+        let row = &mut grid[(r - r0) as usize];
+        let c = c as usize;
+        if row.len() <= c {
+            row.resize(c + 1, String::new());
+        }
+        row[c] = text;
     }
-    let mut work = 0usize;
+    let (mut work, mut bytes) = (0usize, 0usize);
     for m in merges {
-        if work > MAX_FILL_WORK {
-            break;
-        }
-        let (sr, sc) = m.start;
-        let (er, ec) = m.end;
-        if sr < r0 || sc < c0 {
+        let (sr, sc) = (m.start.0 as usize, m.start.1 as usize);
+        let (er, ec) = (m.end.0 as usize, m.end.1 as usize);
+        if sr < r0 as usize || sc >= MAX_COLS {
             continue;
         }
-        let (sr, sc, er, ec) = (
-            (sr - r0) as usize,
-            (sc - c0) as usize,
-            (er.saturating_sub(r0)) as usize,
-            (ec.saturating_sub(c0)) as usize,
-        );
-        if sr >= grid.len() || sc >= w {
+        let (sr, er) = (sr - r0 as usize, er.saturating_sub(r0 as usize));
+        let Some(value) = grid.get(sr).and_then(|row| row.get(sc)).cloned() else {
             continue;
-        }
-        let value = grid[sr].get(sc).cloned().unwrap_or_default();
+        };
         if value.is_empty() {
             continue;
         }
-        for row in grid
-            .iter_mut()
-            .take(er.min(h.saturating_sub(1)) + 1)
-            .skip(sr)
-        {
-            for cell in row
-                .iter_mut()
-                .take(ec.min(w.saturating_sub(1)) + 1)
-                .skip(sc)
-            {
-                work += 1;
+        let er = er.min(height.saturating_sub(1));
+        let ec = ec.min(MAX_COLS - 1);
+        if er < sr || ec < sc {
+            continue;
+        }
+        let cells = (er + 1).saturating_sub(sr) * (ec + 1).saturating_sub(sc);
+        if work + cells > MAX_FILL_WORK || bytes + cells * value.len() > MAX_FILL_BYTES {
+            budget.unfilled_merges += 1;
+            continue;
+        }
+        work += cells;
+        bytes += cells * value.len();
+        for row in &mut grid[sr..=er] {
+            if row.len() <= ec {
+                row.resize(ec + 1, String::new());
+            }
+            for cell in &mut row[sc..=ec] {
                 if cell.is_empty() {
                     cell.clone_from(&value);
                 }
             }
         }
     }
-    Ok(grid)
+    grid
 }
 
 /// Rows without a recognisable header: each row's non-empty cells joined by a
@@ -981,9 +1202,9 @@ mod tests {
 
     #[test]
     fn seed_workbooks_give_back_every_item() {
-        check_seed_fixture("seed.xlsx", |b| read(b, Format::Xlsx));
-        check_seed_fixture("seed.ods", |b| read(b, Format::Ods));
-        check_seed_fixture("seed.xls", |b| read(b, Format::Xls));
+        check_seed_fixture("seed.xlsx", |b| read(b, Format::Xlsx).map(|r| r.0));
+        check_seed_fixture("seed.ods", |b| read(b, Format::Ods).map(|r| r.0));
+        check_seed_fixture("seed.xls", |b| read(b, Format::Xls).map(|r| r.0));
         let text = read(
             &std::fs::read(concat!(
                 env!("CARGO_MANIFEST_DIR"),
@@ -992,7 +1213,8 @@ mod tests {
             .unwrap(),
             Format::Xlsx,
         )
-        .unwrap();
+        .unwrap()
+        .0;
         assert!(text.contains(
             "\n1.全省市场主体数量达到 850 万户。（牵头单位：省局注册处；责任单位：省局优化营商环境领导小组各成员单位，各市、州、县市场监管局）\n"
         ));
@@ -1030,13 +1252,118 @@ mod tests {
         hidden.write_string(0, 0, "下拉列表").unwrap();
         hidden.set_hidden(true);
         let bytes = wb.save_to_buffer().unwrap();
-        let text = read(&bytes, Format::Xlsx).unwrap();
+        let (text, warnings) = read(&bytes, Format::Xlsx).unwrap();
+        assert!(warnings.is_empty(), "{warnings:?}");
         assert_eq!(
             text,
             "某区重点任务分工表\n一、优化营商环境\n\
              1.推进一网通办（牵头单位：区政务办；完成时限：2023年底）\n\
              2.压缩审批时限（牵头单位：区政务办）"
         );
+    }
+
+    /// A workbook with a task table of `n` rows and optional stray cells.
+    fn task_workbook(n: u32, stray: &[(u32, u16)]) -> Vec<u8> {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        for (c, h) in ["序号", "重点任务", "牵头单位"].iter().enumerate() {
+            ws.write_string(0, c as u16, *h).unwrap();
+        }
+        for i in 1..=n {
+            ws.write_number(i, 0, f64::from(i)).unwrap();
+            ws.write_string(i, 1, format!("任务{i}")).unwrap();
+            ws.write_string(i, 2, "区政务办").unwrap();
+        }
+        for &(r, c) in stray {
+            ws.write_string(r, c, "远处").unwrap();
+        }
+        wb.save_to_buffer().unwrap()
+    }
+
+    #[test]
+    fn a_far_cell_is_dropped_not_allocated() {
+        // XFD99999: calamine's dense range would be 52 GB.
+        let bytes = task_workbook(3, &[(99_998, 16_383)]);
+        let (text, warnings) = read(&bytes, Format::Xlsx).unwrap();
+        assert!(text.contains("3.任务3（牵头单位：区政务办）"), "{text}");
+        assert!(!text.contains("远处"));
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(warnings[0].contains("beyond column GR"), "{warnings:?}");
+        // Far down but within the columns: read, at the cost of its row only.
+        let bytes = task_workbook(3, &[(99_000, 1)]);
+        let (text, warnings) = read(&bytes, Format::Xlsx).unwrap();
+        assert!(text.ends_with("远处"), "{text}");
+        assert!(warnings.is_empty());
+    }
+
+    #[test]
+    fn rows_beyond_the_workbook_limit_are_dropped_with_a_warning() {
+        let bytes = task_workbook(3, &[(MAX_ROWS as u32 + 5, 0)]);
+        let (text, warnings) = read(&bytes, Format::Xlsx).unwrap();
+        assert!(!text.contains("远处"));
+        assert!(warnings[0].contains("first 100000 rows"), "{warnings:?}");
+    }
+
+    #[test]
+    fn a_thousand_and_two_rows_give_a_thousand_and_two_tasks() {
+        let bytes = task_workbook(1002, &[]);
+        let (text, _) = read(&bytes, Format::Xlsx).unwrap();
+        let tasks = text.lines().filter(|l| starts_with_label(l)).count();
+        assert_eq!(tasks, 1002);
+        assert!(text.contains("\n1000.任务1000（"), "{text}");
+        assert!(text.ends_with("1002.任务1002（牵头单位：区政务办）"));
+    }
+
+    fn ods(content: &str) -> Vec<u8> {
+        use std::io::Write;
+        let mut buf = std::io::Cursor::new(Vec::new());
+        {
+            let mut z = zip::ZipWriter::new(&mut buf);
+            let o = zip::write::SimpleFileOptions::default();
+            z.start_file("mimetype", o).unwrap();
+            z.write_all(b"application/vnd.oasis.opendocument.spreadsheet")
+                .unwrap();
+            z.start_file("META-INF/manifest.xml", o).unwrap();
+            z.write_all(br#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#).unwrap();
+            z.start_file("content.xml", o).unwrap();
+            z.write_all(content.as_bytes()).unwrap();
+            z.finish().unwrap();
+        }
+        buf.into_inner()
+    }
+
+    fn ods_table(rows: &str) -> String {
+        format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet><table:table table:name="表一">{rows}</table:table></office:spreadsheet></office:body></office:document-content>"#
+        )
+    }
+
+    #[test]
+    fn ods_repeats_beyond_the_grid_bound_are_refused() {
+        let cell = r#"<table:table-cell office:value-type="string"><text:p>甲</text:p></table:table-cell>"#;
+        let huge = ods_table(&format!(
+            r#"<table:table-row>{cell}</table:table-row><table:table-row table:number-rows-repeated="1000000"><table:table-cell table:number-columns-repeated="16384"/></table:table-row><table:table-row><table:table-cell table:number-columns-repeated="5000"/>{cell}</table:table-row>"#
+        ));
+        let err = read(&ods(&huge), Format::Ods).unwrap_err().to_string();
+        assert!(
+            err.contains("sheet 表一 spans 1000002 rows × 5001 columns"),
+            "{err}"
+        );
+        // Trailing empty repeats (how office suites pad a sheet) cost nothing.
+        let padded = ods_table(&format!(
+            r#"<table:table-row>{cell}<table:table-cell table:number-columns-repeated="16383"/></table:table-row><table:table-row table:number-rows-repeated="1048575"><table:table-cell table:number-columns-repeated="16384"/></table:table-row>"#
+        ));
+        let (text, _) = read(&ods(&padded), Format::Ods).unwrap();
+        assert_eq!(text, "甲");
+    }
+
+    #[test]
+    fn column_names() {
+        assert_eq!(column_name(0), "A");
+        assert_eq!(column_name(25), "Z");
+        assert_eq!(column_name(26), "AA");
+        assert_eq!(column_name(199), "GR");
+        assert_eq!(column_name(16_383), "XFD");
     }
 
     #[test]
