@@ -23,16 +23,13 @@ const MAX_AUX_XML: u64 = 16 << 20;
 const MAX_TABLE_DEPTH: usize = 32;
 
 /// Read a DOCX file's paragraphs and tables, in document order, as text lines.
+///
+/// `word/document.xml` is streamed from the zip entry through the XML reader
+/// (never held whole), so memory is the text produced plus small buffers.
 pub fn read(bytes: &[u8]) -> Result<String> {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| Error::Corrupt {
         format: "docx",
         detail: format!("not a readable zip container ({e})"),
-    })?;
-    let doc = read_part(&mut zip, "word/document.xml", MAX_DOCUMENT_XML)?.ok_or_else(|| {
-        Error::Corrupt {
-            format: "docx",
-            detail: "the archive has no word/document.xml".into(),
-        }
     })?;
     // Numbering and styles only restore labels: a damaged part is ignored.
     let numbering = match read_part(&mut zip, "word/numbering.xml", MAX_AUX_XML) {
@@ -43,7 +40,45 @@ pub fn read(bytes: &[u8]) -> Result<String> {
         Ok(Some(x)) => parse_styles(&x),
         Ok(None) | Err(_) => HashMap::new(),
     };
-    render_document(&doc, &numbering, &styles)
+    let name = "word/document.xml";
+    let missing = || Error::Corrupt {
+        format: "docx",
+        detail: "the archive has no word/document.xml".into(),
+    };
+    let damaged = |e: zip::result::ZipError| Error::Corrupt {
+        format: "docx",
+        detail: format!("{name}: {e}"),
+    };
+    let entry = match zip.by_name(name) {
+        Ok(f) => f,
+        Err(zip::result::ZipError::FileNotFound) => return Err(missing()),
+        Err(e) => return Err(damaged(e)),
+    };
+    let mut input = std::io::BufReader::with_capacity(64 << 10, entry.take(MAX_DOCUMENT_XML + 1));
+    // A UTF-16 part (rare) is transcoded whole; UTF-8 is streamed.
+    let head = std::io::BufRead::fill_buf(&mut input).map_err(|e| Error::Corrupt {
+        format: "docx",
+        detail: format!("{name}: {e}"),
+    })?;
+    if matches!(head, [0xFF, 0xFE, ..] | [0xFE, 0xFF, ..]) {
+        drop(input);
+        let doc = read_part(&mut zip, name, MAX_DOCUMENT_XML)?.ok_or_else(missing)?;
+        return render_document(
+            &mut Reader::from_reader(doc.as_bytes()),
+            &numbering,
+            &styles,
+        );
+    }
+    let mut reader = Reader::from_reader(input);
+    let result = render_document(&mut reader, &numbering, &styles);
+    // The part was cut at the limit: whatever the reader made of it, refuse.
+    if reader.get_ref().get_ref().limit() == 0 {
+        return Err(Error::Limit(format!(
+            "{name} decompresses to more than {} MiB",
+            MAX_DOCUMENT_XML >> 20
+        )));
+    }
+    result
 }
 
 /// Read one part of the package, decompressing at most `max` bytes.
@@ -611,7 +646,8 @@ struct Walker<'a> {
     numbering: &'a Numbering,
     styles: &'a HashMap<String, StyleDef>,
     counters: Counters,
-    lines: Vec<String>,
+    /// The document's text so far, one line per paragraph or table row.
+    lines: String,
     paras: Vec<Para>,
     tables: Vec<Table>,
     in_t: bool,
@@ -633,7 +669,8 @@ impl Walker<'_> {
             cell.text.push_str(&line);
             return;
         }
-        self.lines.push(line);
+        self.lines.push_str(&line);
+        self.lines.push('\n');
     }
 
     fn push_text(&mut self, s: &str) {
@@ -848,18 +885,18 @@ impl Walker<'_> {
     }
 }
 
-fn render_document(
-    xml: &str,
+fn render_document<R: std::io::BufRead>(
+    reader: &mut Reader<R>,
     numbering: &Numbering,
     styles: &HashMap<String, StyleDef>,
 ) -> Result<String> {
-    let mut reader = Reader::from_str(xml);
     reader.config_mut().check_end_names = false;
+    let mut buf = Vec::new();
     let mut w = Walker {
         numbering,
         styles,
         counters: Counters::default(),
-        lines: Vec::new(),
+        lines: String::new(),
         paras: Vec::new(),
         tables: Vec::new(),
         in_t: false,
@@ -869,13 +906,16 @@ fn render_document(
         skip: 0,
     };
     loop {
-        let ev = reader.read_event().map_err(|e| Error::Corrupt {
-            format: "docx",
-            detail: format!(
-                "word/document.xml is not well-formed XML at byte {}: {e}",
-                reader.error_position()
-            ),
-        })?;
+        buf.clear();
+        let ev = reader
+            .read_event_into(&mut buf)
+            .map_err(|e| Error::Corrupt {
+                format: "docx",
+                detail: format!(
+                    "word/document.xml is not well-formed XML at byte {}: {e}",
+                    reader.error_position()
+                ),
+            })?;
         match ev {
             Event::Start(e) => w.start(&e, false)?,
             Event::Empty(e) => w.start(&e, true)?,
@@ -911,11 +951,7 @@ fn render_document(
     while !w.tables.is_empty() {
         w.end_table();
     }
-    let mut out = w.lines.join("\n");
-    if !out.is_empty() {
-        out.push('\n');
-    }
-    Ok(out)
+    Ok(w.lines)
 }
 
 #[cfg(test)]

@@ -74,20 +74,22 @@ fn extract_pages(bytes: &[u8]) -> Result<Vec<Vec<Line>>> {
             pages.len()
         )));
     }
+    // The page tree is walked once (above): lopdf's own text extraction
+    // walks it again for every page it is asked about, which made a
+    // 4,999-page PDF take 7.4 s.
     let mut out = Vec::with_capacity(pages.len());
     for (&number, &id) in &pages {
         let lines = match page_lines(&doc, id) {
-            Ok(lines) => {
-                // Text the interpreter does not reach (form XObjects, odd
-                // encodings) is still in lopdf's own extraction.
-                let fallback = fallback_lines(&doc, number);
+            // Text the interpreter does not reach (codes of odd lengths in a
+            // CMap) is still in the whole-string decoding of the same page.
+            Ok((lines, fallback)) => {
                 if significant(&fallback) > significant(&lines) * 3 / 2 + 10 {
                     fallback
                 } else {
                     lines
                 }
             }
-            Err(PageError::Other) => fallback_lines(&doc, number),
+            Err(PageError::Other) => Vec::new(),
             Err(PageError::Limit) => {
                 return Err(Error::Limit(format!(
                     "page {number} of the PDF decompresses to more than {} MiB",
@@ -113,15 +115,61 @@ fn significant(lines: &[Line]) -> usize {
         .sum()
 }
 
-/// lopdf's own extraction, one line per text object, no geometry.
-fn fallback_lines(doc: &Document, number: u32) -> Vec<Line> {
+/// The page's text decoded string by string (each shown string through its
+/// font's encoding as a whole, the way lopdf extracts text), one line per
+/// text object, no geometry.
+fn fallback_lines(content: &Content, fonts: &HashMap<Vec<u8>, FontInfo<'_>>) -> Vec<Line> {
     let mut text = String::new();
-    for t in doc
-        .extract_text_chunks_with_limit(&[number], MAX_PAGE_CONTENT)
-        .into_iter()
-        .flatten()
-    {
-        text.push_str(&t);
+    let mut font: Option<&FontInfo<'_>> = None;
+    let show = |text: &mut String, font: Option<&FontInfo<'_>>, o: &Object| {
+        let Some(enc) = font.and_then(|f| f.encoding.as_ref()) else {
+            return;
+        };
+        match o {
+            Object::String(bytes, _) => {
+                let _ = enc.write_to_string(bytes, text);
+            }
+            Object::Array(items) => {
+                for item in items {
+                    match item {
+                        Object::String(bytes, _) => {
+                            let _ = enc.write_to_string(bytes, text);
+                        }
+                        Object::Integer(i) if *i < -100 => text.push(' '),
+                        _ => {}
+                    }
+                }
+                text.push(' ');
+            }
+            _ => {}
+        }
+    };
+    for op in &content.operations {
+        let o = &op.operands;
+        match op.operator.as_str() {
+            "Tf" => {
+                font = o
+                    .first()
+                    .and_then(|f| f.as_name().ok())
+                    .and_then(|n| fonts.get(n))
+            }
+            "Tj" | "TJ" => {
+                if let Some(x) = o.first() {
+                    show(&mut text, font, x);
+                }
+            }
+            "'" | "\"" => {
+                text.push('\n');
+                if let Some(x) = o.last() {
+                    show(&mut text, font, x);
+                }
+            }
+            "T*" | "ET" => text.push('\n'),
+            _ => {}
+        }
+        if text.len() > MAX_PAGE_CONTENT {
+            break;
+        }
     }
     text.lines()
         .map(|l| l.trim())
@@ -459,7 +507,12 @@ impl Interp<'_, '_> {
     }
 }
 
-fn page_lines(doc: &Document, page: ObjectId) -> std::result::Result<Vec<Line>, PageError> {
+/// A page's lines as laid out by the interpreter, and its string-by-string
+/// decoding ([`fallback_lines`]).
+fn page_lines(
+    doc: &Document,
+    page: ObjectId,
+) -> std::result::Result<(Vec<Line>, Vec<Line>), PageError> {
     let fonts_raw = doc.get_page_fonts(page).map_err(|_| PageError::Other)?;
     let fonts: HashMap<Vec<u8>, FontInfo<'_>> = fonts_raw
         .into_iter()
@@ -490,7 +543,7 @@ fn page_lines(doc: &Document, page: ObjectId) -> std::result::Result<Vec<Line>, 
         runs: Vec::new(),
     };
     it.run(&content);
-    Ok(runs_to_lines(it.runs))
+    Ok((runs_to_lines(it.runs), fallback_lines(&content, &fonts)))
 }
 
 /// Group runs on one baseline into lines, top to bottom, left to right.
@@ -596,7 +649,20 @@ fn is_bare_page_number(s: &str) -> bool {
 }
 
 /// Remove running headers/footers and page numbers from the page edges.
+/// Lines repeated on every page are only furniture when something else is
+/// left: a document of identical pages keeps them (it is its own content).
 fn strip_page_furniture(pages: &mut [Vec<Line>]) {
+    let mut stripped = pages.to_vec();
+    strip_furniture(&mut stripped, true);
+    if stripped.iter().all(Vec::is_empty) {
+        strip_furniture(pages, false);
+    } else {
+        pages.clone_from_slice(&stripped);
+    }
+}
+
+/// [`strip_page_furniture`], running lines included or not.
+fn strip_furniture(pages: &mut [Vec<Line>], running_lines: bool) {
     const EDGE: usize = 2;
     let n = pages.len();
     let mut counts: HashMap<String, usize> = HashMap::new();
@@ -622,7 +688,8 @@ fn strip_page_furniture(pages: &mut [Vec<Line>]) {
         let mut keep = vec![true; len];
         for (i, l) in page.iter().enumerate() {
             let edge = i < EDGE || i + EDGE >= len;
-            let running = n >= 2
+            let running = running_lines
+                && n >= 2
                 && counts
                     .get(&running_key(&l.text))
                     .is_some_and(|c| *c >= threshold);
@@ -826,6 +893,14 @@ mod tests {
              epsilon zeta 2 same baseline\nalpha beta 2\ngamma delta 2\n\n\
              alpha beta 3\ngamma delta 3\nepsilon zeta 3\n"
         );
+    }
+
+    #[test]
+    fn identical_pages_are_content_not_furniture() {
+        let page = vec![(72.0, 800.0, "1. Plan item"), (72.0, 760.0, "lead: office")];
+        let pages = vec![page; 1000];
+        let text = read(&pdf(&pages)).unwrap();
+        assert_eq!(text.lines().filter(|l| *l == "1. Plan item").count(), 1000);
     }
 
     #[test]
