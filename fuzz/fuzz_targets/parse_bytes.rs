@@ -12,7 +12,13 @@ const NAMES: &[&str] = &[
     "n.txt", "n.docx", "n.xlsx", "n.pdf", "n.html", "n.json", "n.xls", "n.ods",
 ];
 
-fuzz_target!(|data: &[u8]| {
+// The reader turns a panic inside its library (calamine, lopdf) into a
+// damaged-file error on purpose; libfuzzer-sys's hook would abort on that
+// caught panic, so the default hook is restored. A panic that escapes the
+// reader still aborts (libfuzzer-sys catches it at the top).
+fuzz_target!(init: {
+    let _ = std::panic::take_hook();
+}, |data: &[u8]| {
     // The first byte picks the file name (the extension only breaks ties in
     // format sniffing), the rest is the file.
     let Some((&pick, bytes)) = data.split_first() else {

@@ -46,6 +46,20 @@ pub fn read_workbook(bytes: &[u8]) -> Option<Result<Vec<Notice>>> {
 
 /// [`read_workbook`] with the given alias tables (built-in and the user's).
 pub fn read_workbook_with(bytes: &[u8], aliases: &Aliases) -> Option<Result<Vec<Notice>>> {
+    // calamine is not hardened against every malformed file: a panic there
+    // is a damaged workbook, not a crash.
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        read_workbook_unguarded(bytes, aliases)
+    }))
+    .unwrap_or_else(|_| {
+        Some(Err(crate::error::Error::Corrupt {
+            format: "xlsx",
+            detail: "the xlsx reader failed on this file (malformed structure)".into(),
+        }))
+    })
+}
+
+fn read_workbook_unguarded(bytes: &[u8], aliases: &Aliases) -> Option<Result<Vec<Notice>>> {
     let mut wb: calamine::Xlsx<_> = calamine::Xlsx::new(Cursor::new(bytes)).ok()?;
     let names = wb.sheet_names();
     let wanted = [ITEMS_SHEET, UNITS_SHEET, TARGETS_SHEET, META_SHEET];

@@ -169,11 +169,6 @@ fn check_ods_extent(bytes: &[u8]) -> Result<()> {
                 sheet = attr(&e, "table:name").unwrap_or_default();
                 (row, rows, cols) = (0, 0, 0);
             }
-            Event::End(e) if e.name().as_ref() == "table:table" => {
-                if rows.saturating_mul(cols) > MAX_GRID_CELLS {
-                    return Err(extent_error(&sheet, rows, cols));
-                }
-            }
             Event::Start(e) if e.name().as_ref() == "table:table-row" => {
                 row_repeat = repeat(&e, "table:number-rows-repeated");
                 col = 0;
