@@ -659,13 +659,16 @@ impl Departments {
                 },
             };
             let ty = &self.types[t];
+            let suffix = &rest[len..];
+            // A branch names its own place (人行武汉分行 under an inherited 市).
             if let Some(levels) = levels
                 && !levels.is_empty()
                 && !levels.iter().any(|l| ty.levels.contains(l))
+                && self.branch_place(suffix).is_none()
             {
                 continue;
             }
-            let suffix = &rest[len..];
+            let mut branch = false;
             let mut place = Some(prefix)
                 .filter(|p| !p.is_empty())
                 .or(inner_level)
@@ -673,6 +676,7 @@ impl Departments {
             let standard = if suffix.is_empty() || self.suffixes.iter().any(|s| s == suffix) {
                 true
             } else if let Some(p) = self.branch_place(suffix) {
+                branch = true;
                 place = Some(p.to_string());
                 true
             } else if self.is_subunit(suffix) {
@@ -682,6 +686,10 @@ impl Departments {
             };
             let canonical = match inner_level {
                 Some(_) => format!("{}{}{suffix}", place.as_deref().unwrap_or(""), ty.full),
+                // A branch names its place itself: a bare level word before it goes.
+                None if branch && prefix.chars().count() == 1 => {
+                    format!("{}{suffix}", ty.full)
+                }
                 None => format!("{prefix}{}{suffix}", ty.full),
             };
             return Some(DepartmentName {
@@ -871,6 +879,16 @@ mod tests {
         assert_eq!(d.place.as_deref(), Some("咸宁市"));
         assert!(d.standard);
         assert_eq!(parse("团市委").canonical, "市共青团委员会");
+        let d = parse("市人行武汉分行营业管理部");
+        assert_eq!(
+            (d.department.as_str(), d.place.as_deref()),
+            ("中国人民银行", Some("武汉"))
+        );
+        assert_eq!(d.canonical, "中国人民银行武汉分行营业管理部");
+        assert_eq!(
+            parse("国家税务总局武汉市税务局").canonical,
+            "国家税务总局武汉市税务局"
+        );
         assert_eq!(parse("县妇联").canonical, "县妇女联合会");
         assert_eq!(parse("南沙区政府").canonical, "南沙区人民政府");
         assert_eq!(parse("县科协").canonical, "县科学技术协会");
