@@ -3,6 +3,8 @@
 #
 #   benches/batch.sh            # build, generate the batch into /tmp, measure
 #   N=5000 benches/batch.sh     # a bigger batch
+#   RUNS=9 benches/batch.sh     # more runs per figure (medians)
+#   BIN=/tmp/old-fengong NOBUILD=1 ONLY=jobs benches/batch.sh   # another binary, speed-up only
 #
 # 1. Start-up: one notice (the seed) through `fengong parse`, start-up and
 #    the jieba dictionary included; a one-line notice that needs no jieba
@@ -12,8 +14,11 @@
 #    replicated with their digits rotated and some unit names varied, so no
 #    two files are identical. Written to $WORK (default /tmp/fengong-bench),
 #    never into the repository.
-# 3. Throughput of `parse DIR --out-dir OUT` and `parse DIR --format jsonl`
-#    with --jobs 1 and --jobs 2: seconds, MB/s, notices/s, and the speed-up.
+# 3. Throughput in every output mode — a JSON array, JSON Lines and CSV to
+#    standard output, and `--out-dir` — with --jobs 1 and --jobs 2: the
+#    median of $RUNS runs (runs of the two job counts interleaved, so that
+#    load from other processes hits both alike), MB/s, notices/s, and the
+#    speed-up per mode (the goal is >= 1.85x on two cores).
 # 4. Peak memory (`/usr/bin/time -v`, Maximum resident set size) for batches
 #    of 500, 1000 and 2000 notices: it should stay flat.
 set -euo pipefail
@@ -21,15 +26,17 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${N:-2000}
 WORK=${WORK:-/tmp/fengong-bench}
-RUNS=${RUNS:-3}
-BIN=target/release/fengong
+RUNS=${RUNS:-5}
+BIN=${BIN:-target/release/fengong}
+ONLY=${ONLY:-all}
 SEED=seeds/000_7c5878c3eb2a3600.txt
 
-cargo build --release --quiet
+if [ -z "${NOBUILD:-}" ]; then cargo build --release --quiet; fi
 mkdir -p "$WORK"
 
 now_ns() { date +%s%N; }
 
+if [ "$ONLY" = all ]; then
 echo "== start-up (one notice, jieba included)"
 printf '一、总体要求\n' >"$WORK/tiny.txt"
 if command -v hyperfine >/dev/null; then
@@ -48,6 +55,7 @@ else
         done
         echo "$f: best of 20 runs $((best / 1000)).$(((best % 1000) / 100)) ms"
     done
+fi
 fi
 
 # Generate N notices into $1 (one folder, files n00000.txt …).
@@ -82,40 +90,55 @@ generate "$N" "$BATCH"
 BYTES=$(cat "$BATCH"/*.txt | wc -c)
 echo "$N notices, $BYTES bytes ($(awk "BEGIN{printf \"%.1f\", $BYTES/1e6}") MB)"
 
-# Best wall time (seconds) of $RUNS runs of a command.
-best_of() {
-    local best=
-    for _ in $(seq "$RUNS"); do
-        rm -rf "$WORK/out"
-        local t0
-        t0=$(now_ns)
-        "$@" >/dev/null
-        local t=$(($(now_ns) - t0))
-        if [ -z "$best" ] || [ "$t" -lt "$best" ]; then best=$t; fi
-    done
-    awk "BEGIN{printf \"%.3f\", $best/1e9}"
+# Wall time (seconds) of one run of a command.
+once() {
+    rm -rf "$WORK/out"
+    local t0
+    t0=$(now_ns)
+    "$@" >/dev/null
+    awk "BEGIN{printf \"%.3f\", ($(now_ns) - $t0)/1e9}"
 }
+
+median() { sort -g | awk '{a[NR]=$1} END{print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
 report() {
     local what=$1 secs=$2
     awk -v w="$what" -v s="$secs" -v b="$BYTES" -v n="$N" \
-        'BEGIN{printf "%-28s %7.3f s  %6.1f MB/s  %7.0f notices/s\n", w, s, b/1e6/s, n/s}'
+        'BEGIN{printf "%-30s %7.3f s  %6.1f MB/s  %7.0f notices/s\n", w, s, b/1e6/s, n/s}'
+}
+
+mode_args() {
+    case $1 in
+        json) echo "--format json" ;;
+        jsonl) echo "--format jsonl" ;;
+        csv) echo "--format csv" ;;
+        out-dir) echo "--out-dir $WORK/out" ;;
+    esac
 }
 
 echo
-echo "== throughput (best of $RUNS)"
-declare -A T
-for jobs in 1 2; do
-    T[dir$jobs]=$(best_of "$BIN" parse "$BATCH" --out-dir "$WORK/out" --jobs "$jobs" -q)
-    report "--out-dir, --jobs $jobs" "${T[dir$jobs]}"
-    T[jsonl$jobs]=$(best_of "$BIN" parse "$BATCH" --format jsonl --jobs "$jobs" -q)
-    report "--format jsonl, --jobs $jobs" "${T[jsonl$jobs]}"
+echo "== throughput and --jobs speed-up (median of $RUNS runs, jobs 1 and 2 interleaved)"
+for mode in json jsonl csv out-dir; do
+    : >"$WORK/t1"
+    : >"$WORK/t2"
+    for _ in $(seq "$RUNS"); do
+        for jobs in 1 2; do
+            # shellcheck disable=SC2046
+            once "$BIN" parse "$BATCH" $(mode_args "$mode") --jobs "$jobs" -q >>"$WORK/t$jobs"
+            echo >>"$WORK/t$jobs"
+        done
+    done
+    t1=$(median <"$WORK/t1")
+    t2=$(median <"$WORK/t2")
+    report "$mode, --jobs 1" "$t1"
+    report "$mode, --jobs 2" "$t2"
+    awk -v a="$t1" -v b="$t2" -v m="$mode" -v r1="$(tr '\n' ' ' <"$WORK/t1")" -v r2="$(tr '\n' ' ' <"$WORK/t2")" \
+        'BEGIN{printf "speed-up %-8s %.2fx   (runs, jobs 1: %s| jobs 2: %s)\n", m, a/b, r1, r2}'
 done
-awk -v a="${T[dir1]}" -v b="${T[dir2]}" -v c="${T[jsonl1]}" -v d="${T[jsonl2]}" \
-    'BEGIN{printf "speed-up --jobs 1 -> 2: %.2fx (--out-dir), %.2fx (jsonl)\n", a/b, c/d}'
+[ "$ONLY" = all ] || exit 0
 
 echo
-echo "== peak memory (Maximum resident set size), --format jsonl and --out-dir, --jobs 2"
+echo "== peak memory (Maximum resident set size), --format jsonl, json and --out-dir, --jobs 2"
 if [ -x /usr/bin/time ]; then
     for n in 500 1000 2000; do
         dir=$WORK/batch$n
@@ -126,6 +149,7 @@ if [ -x /usr/bin/time ]; then
         }
         rm -rf "$WORK/out"
         echo "$n notices: jsonl $(rss "$BIN" parse "$dir" --format jsonl --jobs 2 -q)," \
+            "json array $(rss "$BIN" parse "$dir" --format json --jobs 2 -q)," \
             "out-dir $(rss "$BIN" parse "$dir" --out-dir "$WORK/out" --jobs 2 -q)"
     done
 else

@@ -9,10 +9,12 @@
 //! the batch. Results come back in input order, so output is deterministic
 //! whatever the number of threads.
 
+pub mod commit;
 pub mod guard;
 pub mod report;
 pub mod walk;
 
+pub use commit::Committer;
 pub use guard::{Destination, Guard};
 pub use report::{Report, Status};
 pub use walk::{Input, Inputs, collect, io_message};

@@ -70,6 +70,15 @@ impl Report {
         self.converted(name, &n.warnings, items);
     }
 
+    /// Turn a file recorded as converted into a failure (its output could
+    /// not be published after all); `warnings` is what it had added.
+    pub fn retract(&mut self, name: &str, warnings: usize, why: impl Into<String>) {
+        self.converted = self.converted.saturating_sub(1);
+        self.warnings = self.warnings.saturating_sub(warnings);
+        self.warned.retain(|(n, _)| n != name);
+        self.failed(name, why);
+    }
+
     /// Record a failed file.
     pub fn failed(&mut self, name: &str, why: impl Into<String>) {
         self.failed.push((name.to_string(), why.into()));

@@ -159,6 +159,10 @@ pub fn run(args: Args) -> Result<Status> {
             .enumerate()
             .map(|(k, i)| (&i.path, k))
             .collect();
+        // Workers parse, render and write each output's temporary file;
+        // committer threads sync and rename them, so no core waits on the disk.
+        let committer = batch::Committer::new(4 * rayon::current_num_threads().max(1));
+        let mut done: Vec<(String, usize)> = Vec::new();
         batch::run_ordered(
             &inputs.files,
             WINDOW,
@@ -166,14 +170,31 @@ pub fn run(args: Args) -> Result<Status> {
                 let n = batch::read(i, &opts)?;
                 let bytes = render_whole(std::slice::from_ref(&n), format, bom, false)?;
                 let out = &outs[index[&i.path]];
-                write_file(&guard, dir, out, &bytes)?;
-                Ok(Done::new(n, Vec::new(), false))
+                let file = write_file(&guard, dir, out, &bytes)?;
+                Ok((Done::new(n, Vec::new(), false), file))
             },
-            |i, r: Result<Done, String>| {
+            |i, r: Result<(Done, output::AtomicFile), String>| {
                 bar.inc(1);
-                record(&mut report, i, r);
+                let key = done.len();
+                match r {
+                    Ok((d, file)) => {
+                        done.push((i.name(), d.warnings.len() + d.item_warnings));
+                        committer.submit(key, file);
+                        record(&mut report, i, Ok(d));
+                    }
+                    Err(e) => {
+                        done.push((i.name(), 0));
+                        record(&mut report, i, Err(e));
+                    }
+                }
             },
         );
+        for (key, e) in committer.finish() {
+            match done.get(key) {
+                Some((name, warnings)) => report.retract(name, *warnings, e),
+                None => report.failed("output", e),
+            }
+        }
     } else if format == Format::Xlsx {
         let mut dest =
             Destination::open(args.output.as_deref(), &guard).map_err(anyhow::Error::msg)?;
@@ -290,14 +311,15 @@ fn read_list(list: &std::path::Path, inputs: &[PathBuf]) -> Result<Vec<PathBuf>>
     Ok(batch::walk::read_list(&text))
 }
 
-/// Write one `--out-dir` output: subfolders of the output folder are
-/// created to mirror the input tree; the file itself goes through the guard.
+/// Write one `--out-dir` output into its temporary file (the caller
+/// commits it): subfolders of the output folder are created to mirror the
+/// input tree; the file itself goes through the guard.
 fn write_file(
     guard: &Guard,
     root: &std::path::Path,
     out: &std::path::Path,
     bytes: &[u8],
-) -> Result<(), String> {
+) -> Result<output::AtomicFile, String> {
     let dir = output::parent_dir(out);
     if dir != root && !dir.is_dir() {
         std::fs::create_dir_all(dir)
@@ -305,8 +327,8 @@ fn write_file(
     }
     let mut f = guard.create(out)?;
     f.write_all(bytes)
-        .and_then(|_| f.commit())
-        .map_err(|e| batch::guard::write_error(out, &e))
+        .map_err(|e| batch::guard::write_error(out, &e))?;
+    Ok(f)
 }
 
 /// How one stream of notices is laid out: a JSON object or array, JSON
