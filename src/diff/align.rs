@@ -1,8 +1,10 @@
 //! Aligning the items of two versions by content.
 //!
-//! 1. Every pair of items gets a similarity: char-bigram Dice on the
-//!    normalised body (text without the trailing unit clause) and heading,
-//!    combined with the overlap of their canonical units.
+//! 1. Candidate pairs get a similarity: char-bigram Dice on the normalised
+//!    body (text without the trailing unit clause) and heading, combined with
+//!    the overlap of their canonical units. Small plans score every pair;
+//!    large ones (more than [`ALL_PAIRS_LIMIT`] pairs) take candidates from a
+//!    bigram postings index, so time and memory grow near-linearly.
 //! 2. Pairs are accepted greedily by descending score above
 //!    [`MATCH_THRESHOLD`]; then, between two accepted anchors, leftover items
 //!    of the same level are paired at the lower [`GAP_THRESHOLD`] (heavy
@@ -247,12 +249,112 @@ fn bound(a: &Prepared, b: &Prepared) -> f64 {
     0.6 * d(a.body.len(), b.body.len()) + 0.2 * d(a.head.len(), b.head.len()) + 0.2
 }
 
+/// Plans with at most this many old × new pairs are scored pair by pair;
+/// larger ones find candidates through a bigram index ([`CandidateIndex`]).
+pub const ALL_PAIRS_LIMIT: usize = 250_000;
+/// Postings read per bigram when looking up candidates: a bigram shared by
+/// more items is read only in a window around the item's relative position.
+pub const POSTINGS_PER_BIGRAM: usize = 96;
+/// Candidates kept per item (those sharing the most bigrams).
+pub const CANDIDATES_PER_ITEM: usize = 48;
+
+/// Which items of the other side may resemble an item: all of them for small
+/// plans, or those sharing the most body/heading bigrams (found through
+/// postings lists) for large ones, so cost grows near-linearly.
+pub struct CandidateIndex<'a> {
+    side: &'a [Prepared],
+    postings: Option<std::collections::HashMap<u64, Vec<u32>>>,
+}
+
+impl<'a> CandidateIndex<'a> {
+    /// Index `side` when `pairs` (old × new) exceeds `all_pairs_limit`
+    /// (normally [`ALL_PAIRS_LIMIT`]).
+    pub fn new(side: &'a [Prepared], pairs: usize, all_pairs_limit: usize) -> Self {
+        if pairs <= all_pairs_limit {
+            return CandidateIndex {
+                side,
+                postings: None,
+            };
+        }
+        let mut postings: std::collections::HashMap<u64, Vec<u32>> =
+            std::collections::HashMap::new();
+        for (j, p) in side.iter().enumerate() {
+            let mut grams: Vec<u64> = p.body.iter().chain(&p.head).copied().collect();
+            grams.sort_unstable();
+            grams.dedup();
+            for g in grams {
+                postings.entry(g).or_default().push(j as u32);
+            }
+        }
+        CandidateIndex {
+            side,
+            postings: Some(postings),
+        }
+    }
+
+    /// Candidate indices for `item`, which sits at relative position `rel`
+    /// (0..=1) of its own document. `counts` is scratch space of the side's length.
+    pub fn candidates(&self, item: &Prepared, rel: f64, counts: &mut [u32]) -> Vec<usize> {
+        let Some(postings) = &self.postings else {
+            return (0..self.side.len()).collect();
+        };
+        let mut grams: Vec<u64> = item.body.iter().chain(&item.head).copied().collect();
+        grams.sort_unstable();
+        grams.dedup();
+        let expected = (rel * self.side.len() as f64) as u32;
+        let mut touched: Vec<usize> = Vec::new();
+        for g in grams {
+            let Some(list) = postings.get(&g) else {
+                continue;
+            };
+            let window = if list.len() <= POSTINGS_PER_BIGRAM {
+                &list[..]
+            } else {
+                let at = list.partition_point(|&j| j < expected);
+                let from = at
+                    .saturating_sub(POSTINGS_PER_BIGRAM / 2)
+                    .min(list.len() - POSTINGS_PER_BIGRAM);
+                &list[from..from + POSTINGS_PER_BIGRAM]
+            };
+            for &j in window {
+                let j = j as usize;
+                if counts[j] == 0 {
+                    touched.push(j);
+                }
+                counts[j] += 1;
+            }
+        }
+        // Most shared bigrams first; ties go to the nearest relative position.
+        let key = |j: usize| (std::cmp::Reverse(counts[j]), j.abs_diff(expected as usize));
+        if touched.len() > CANDIDATES_PER_ITEM {
+            touched.select_nth_unstable_by_key(CANDIDATES_PER_ITEM, |&j| key(j));
+        }
+        for &j in &touched {
+            counts[j] = 0;
+        }
+        touched.truncate(CANDIDATES_PER_ITEM);
+        touched.sort_unstable();
+        touched
+    }
+}
+
 /// Align two versions. Every old and new index appears in exactly one group;
 /// groups come in new-document order (removed items after their predecessor).
 pub fn align(old: &[Prepared], new: &[Prepared]) -> Vec<Group> {
+    align_with_limit(old, new, ALL_PAIRS_LIMIT)
+}
+
+/// [`align`] with the pair count above which candidates come from the index.
+fn align_with_limit(old: &[Prepared], new: &[Prepared], all_pairs_limit: usize) -> Vec<Group> {
+    let pairs_total = old.len().saturating_mul(new.len());
+    let new_index = CandidateIndex::new(new, pairs_total, all_pairs_limit);
+    let old_index = CandidateIndex::new(old, pairs_total, all_pairs_limit);
+    let rel = |i: usize, n: usize| i as f64 / n.max(1) as f64;
     let mut cands: Vec<(f64, usize, usize)> = Vec::new();
+    let mut counts = vec![0u32; new.len()];
     for (i, a) in old.iter().enumerate() {
-        for (j, b) in new.iter().enumerate() {
+        for j in new_index.candidates(a, rel(i, old.len()), &mut counts) {
+            let b = &new[j];
             if bound(a, b) < GAP_THRESHOLD {
                 continue;
             }
@@ -263,7 +365,6 @@ pub fn align(old: &[Prepared], new: &[Prepared]) -> Vec<Group> {
         }
     }
     // Descending score; ties go to the pair closest in relative position.
-    let rel = |i: usize, n: usize| i as f64 / n.max(1) as f64;
     cands.sort_by(|x, y| {
         y.0.total_cmp(&x.0).then_with(|| {
             let dx = (rel(x.1, old.len()) - rel(x.2, new.len())).abs();
@@ -273,6 +374,8 @@ pub fn align(old: &[Prepared], new: &[Prepared]) -> Vec<Group> {
     });
     let mut o2n: Vec<Option<(usize, f64)>> = vec![None; old.len()];
     let mut n2o: Vec<Option<usize>> = vec![None; new.len()];
+    // Matched old index → new index, for the nearest anchors of the gap pass.
+    let mut anchors: std::collections::BTreeMap<usize, usize> = std::collections::BTreeMap::new();
     for &(s, i, j) in &cands {
         if s < MATCH_THRESHOLD {
             break;
@@ -280,6 +383,7 @@ pub fn align(old: &[Prepared], new: &[Prepared]) -> Vec<Group> {
         if o2n[i].is_none() && n2o[j].is_none() {
             o2n[i] = Some((j, s));
             n2o[j] = Some(i);
+            anchors.insert(i, j);
         }
     }
     // Gap pass: same level, between the same anchors.
@@ -290,11 +394,12 @@ pub fn align(old: &[Prepared], new: &[Prepared]) -> Vec<Group> {
         if old[i].level != new[j].level {
             continue;
         }
-        let prev = (0..i).rev().find_map(|k| o2n[k].map(|m| m.0));
-        let next = (i + 1..old.len()).find_map(|k| o2n[k].map(|m| m.0));
+        let prev = anchors.range(..i).next_back().map(|(_, &p)| p);
+        let next = anchors.range(i + 1..).next().map(|(_, &q)| q);
         if prev.is_none_or(|p| p < j) && next.is_none_or(|q| q > j) {
             o2n[i] = Some((j, s));
             n2o[j] = Some(i);
+            anchors.insert(i, j);
         }
     }
 
@@ -305,19 +410,21 @@ pub fn align(old: &[Prepared], new: &[Prepared]) -> Vec<Group> {
     let wholes = |parts_free: &dyn Fn(usize) -> bool,
                   part_side: &[Prepared],
                   whole_side: &[Prepared],
+                  whole_index: &CandidateIndex,
                   partner: &dyn Fn(usize) -> Option<usize>|
      -> Vec<(usize, Vec<usize>, f64)> {
         let mut by_whole: Vec<Vec<usize>> = vec![Vec::new(); whole_side.len()];
+        let mut counts = vec![0u32; whole_side.len()];
         for (p, part) in part_side.iter().enumerate() {
             if !parts_free(p) || part.body.len() < 6 {
                 continue;
             }
-            let best = whole_side
-                .iter()
-                .enumerate()
-                .map(|(w, whole)| {
+            let best = whole_index
+                .candidates(part, rel(p, part_side.len()), &mut counts)
+                .into_iter()
+                .map(|w| {
                     (
-                        overlap(&part.body, &whole.body) as f64 / part.body.len() as f64,
+                        overlap(&part.body, &whole_side[w].body) as f64 / part.body.len() as f64,
                         w,
                     )
                 })
@@ -355,7 +462,9 @@ pub fn align(old: &[Prepared], new: &[Prepared]) -> Vec<Group> {
         }
         out
     };
-    let splits = wholes(&|j| n2o[j].is_none(), new, old, &|i| o2n[i].map(|m| m.0));
+    let splits = wholes(&|j| n2o[j].is_none(), new, old, &old_index, &|i| {
+        o2n[i].map(|m| m.0)
+    });
     for (w, parts, c) in splits {
         if let Some((j, _)) = o2n[w].take() {
             n2o[j] = None;
@@ -371,9 +480,13 @@ pub fn align(old: &[Prepared], new: &[Prepared]) -> Vec<Group> {
             score: c,
         });
     }
-    let merges = wholes(&|i| o2n[i].is_none() && !in_group_old[i], old, new, &|j| {
-        n2o[j].filter(|_| !in_group_new[j])
-    });
+    let merges = wholes(
+        &|i| o2n[i].is_none() && !in_group_old[i],
+        old,
+        new,
+        &new_index,
+        &|j| n2o[j].filter(|_| !in_group_new[j]),
+    );
     for (w, parts, c) in merges {
         if in_group_new[w] {
             continue;
@@ -406,16 +519,41 @@ pub fn align(old: &[Prepared], new: &[Prepared]) -> Vec<Group> {
             lis_old[p.0] = true;
         }
     }
+    let grouped: HashSet<(usize, usize)> = groups
+        .iter()
+        .flat_map(|g| {
+            g.old
+                .iter()
+                .flat_map(|&a| g.new.iter().map(move |&b| (a, b)))
+        })
+        .collect();
     let corresponds = |po: Option<usize>, pn: Option<usize>| match (po, pn) {
         (None, None) => true,
-        (Some(a), Some(b)) => {
-            o2n[a].is_some_and(|m| m.0 == b)
-                || groups
-                    .iter()
-                    .any(|g| g.old.contains(&a) && g.new.contains(&b))
-        }
+        (Some(a), Some(b)) => o2n[a].is_some_and(|m| m.0 == b) || grouped.contains(&(a, b)),
         _ => false,
     };
+    // Siblings before each item without an in-order counterpart, per side
+    // (running counts per parent, one pass each).
+    let mut before_old = vec![0usize; old.len()];
+    let mut seen_old: std::collections::HashMap<Option<usize>, usize> =
+        std::collections::HashMap::new();
+    for (x, it) in old.iter().enumerate() {
+        let c = seen_old.entry(it.parent).or_default();
+        before_old[x] = *c;
+        if !lis_old[x] {
+            *c += 1;
+        }
+    }
+    let mut before_new = vec![0usize; new.len()];
+    let mut seen_new: std::collections::HashMap<Option<usize>, usize> =
+        std::collections::HashMap::new();
+    for (y, it) in new.iter().enumerate() {
+        let c = seen_new.entry(it.parent).or_default();
+        before_new[y] = *c;
+        if !n2o[y].is_some_and(|x| lis_old[x]) {
+            *c += 1;
+        }
+    }
     let mut ordered: Vec<Group> = Vec::new();
     for (k, &(i, j, s)) in pairs.iter().enumerate() {
         let (a, b) = (&old[i], &new[j]);
@@ -425,14 +563,7 @@ pub fn align(old: &[Prepared], new: &[Prepared]) -> Vec<Group> {
         } else if a.label == b.label {
             Relation::InPlace
         } else {
-            // Siblings before it without an in-order counterpart, on each side.
-            let before_old = (0..i)
-                .filter(|&x| old[x].parent == a.parent && !lis_old[x])
-                .count();
-            let before_new = (0..j)
-                .filter(|&y| new[y].parent == b.parent && !n2o[y].is_some_and(|x| lis_old[x]))
-                .count();
-            if before_old != before_new {
+            if before_old[i] != before_new[j] {
                 Relation::Shifted
             } else {
                 Relation::Renumbered
@@ -470,9 +601,14 @@ pub fn align(old: &[Prepared], new: &[Prepared]) -> Vec<Group> {
         .into_iter()
         .map(|g| ((g.new[0] + 1, 0, 0), g))
         .collect();
+    let mut last_pos: Option<usize> = None;
     for (i, used) in in_group_old.iter().enumerate() {
+        let nearest_before = last_pos;
+        if old_pos[i].is_some() {
+            last_pos = old_pos[i];
+        }
         if !used {
-            let anchor = (0..i).rev().find_map(|x| old_pos[x]).map_or(0, |a| a + 1);
+            let anchor = nearest_before.map_or(0, |a| a + 1);
             keyed.push((
                 (anchor, 1, i),
                 Group {
@@ -531,6 +667,64 @@ mod tests {
                 .collect(),
             ..Default::default()
         }
+    }
+
+    /// A plan of `n` distinct tasks in sections of ten.
+    fn plan(n: usize, seed_text: &[&str]) -> Vec<Item> {
+        let mut items = Vec::new();
+        for k in 0..n {
+            let sec = (k / 10 + 1).to_string();
+            if k % 10 == 0 {
+                items.push(item(&[&sec], &format!("第{sec}部分工作安排"), &[]));
+            }
+            let base = seed_text[k % seed_text.len()];
+            let text = format!("{base}，落实第{k}号事项，覆盖{}个地区。", k * 7 % 1000);
+            let unit = format!("省局第{}处", k % 23);
+            items.push(item(&[&sec, &(k % 10 + 1).to_string()], &text, &[&unit]));
+        }
+        items
+    }
+
+    #[test]
+    fn indexed_candidates_align_like_all_pairs() {
+        let texts: Vec<&str> = include_str!("../../seeds/000_7c5878c3eb2a3600.txt")
+            .split(['。', '\n'])
+            .filter(|s| s.chars().count() > 12)
+            .collect();
+        let old = plan(500, &texts);
+        let mut new = old.clone();
+        // Reword some, remove some, add some, move a block.
+        for (k, it) in new.iter_mut().enumerate() {
+            if k % 17 == 0 {
+                it.text = it.text.replace("落实", "全面推进落实");
+            }
+        }
+        new.retain(|it| !it.text.contains("第33号") && !it.text.contains("第250号"));
+        new.insert(
+            100,
+            item(&["10", "5"], "新增一项全新的任务，建设标准化示范区。", &[]),
+        );
+        let block: Vec<Item> = new.drain(200..206).collect();
+        let at = new.len() - 30;
+        new.splice(at..at, block);
+        let (po, pn) = (prepare(&old), prepare(&new));
+        assert!(po.len() * pn.len() > ALL_PAIRS_LIMIT);
+        let all_pairs = align_with_limit(&po, &pn, usize::MAX);
+        let indexed = align_with_limit(&po, &pn, 0);
+        assert_eq!(all_pairs, indexed);
+        assert!(indexed.iter().any(|g| g.relation == Relation::Added));
+        assert!(indexed.iter().any(|g| g.relation == Relation::Removed));
+    }
+
+    #[test]
+    fn identical_tasks_still_pair_up_in_large_plans() {
+        let old: Vec<Item> = (1..=3000)
+            .map(|k| item(&[&k.to_string()], "推进工作。", &[]))
+            .collect();
+        let (po, pn) = (prepare(&old), prepare(&old));
+        let g = align_with_limit(&po, &pn, 0);
+        assert_eq!(g.len(), 3000);
+        assert!(g.iter().all(|g| g.old.len() == 1 && g.new.len() == 1));
     }
 
     #[test]

@@ -1,0 +1,253 @@
+//! Scaling check: every adversarial input shape, doubled, must take at most
+//! [`MAX_RATIO`] times as long (linear time has a ratio of 2). Each shape is
+//! run at three sizes (n, 2n, 4n), each size three times (the minimum
+//! counts), and the check fails (exit 1) when a doubling costs more than the
+//! bound. This is a ratio within one run, not a timed test.
+//!
+//! ```sh
+//! cargo bench --bench scaling             # the sizes of benches/README.md
+//! cargo bench --bench scaling -- --quick  # small sizes (CI)
+//! ```
+
+use fengong::{Options, parse_bytes};
+use std::time::{Duration, Instant};
+
+/// Largest allowed time ratio for a doubling of the input.
+const MAX_RATIO: f64 = 2.5;
+
+/// One input shape: a name and a generator of an input of about `n` units.
+struct Shape {
+    name: &'static str,
+    /// Base size (repetitions) for the full run.
+    base: usize,
+    make: fn(usize) -> Input,
+}
+
+/// What a shape produces: a file to parse, or two plans to diff.
+enum Input {
+    File(&'static str, Vec<u8>),
+    /// Two parsed plans and their total text size (only the diff is timed).
+    Diff(Box<(fengong::Notice, fengong::Notice)>, usize),
+}
+
+impl Input {
+    fn len(&self) -> usize {
+        match self {
+            Input::File(_, b) => b.len(),
+            Input::Diff(_, len) => *len,
+        }
+    }
+}
+
+fn text(s: String) -> Input {
+    Input::File("shape.txt", s.into_bytes())
+}
+
+/// A plan of `n` distinct tasks in sections of twenty, for the diff shape.
+fn plan(n: usize, edit: bool) -> String {
+    const CN: [&str; 10] = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"];
+    let mut s = String::from("一、重点任务\n");
+    for k in 1..=n {
+        if k % 20 == 1 && k > 1 {
+            s.push_str(&format!("（{}）第{}组任务\n", CN[(k / 20) % 10], k / 20));
+        }
+        let verb = if edit && k % 13 == 0 {
+            "全面推进"
+        } else {
+            "推进"
+        };
+        if edit && k % 97 == 0 {
+            continue;
+        }
+        s.push_str(&format!(
+            "{}.{verb}第{k}项工作，覆盖{}个县区，达到{}家。（牵头单位：省局第{}处）\n",
+            k % 20 + 1,
+            k * 7 % 1000,
+            k * 13 % 997,
+            k % 31
+        ));
+    }
+    s
+}
+
+fn table(n: usize) -> Input {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    for (c, h) in ["序号", "重点任务", "牵头单位", "责任单位"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    for r in 1..=n as u32 {
+        ws.write_number(r, 0, r as f64).unwrap();
+        ws.write_string(r, 1, format!("推进第{r}项工作，达到{}家", r % 500))
+            .unwrap();
+        ws.write_string(r, 2, "省发展改革委").unwrap();
+        ws.write_string(r, 3, "省财政厅、省商务厅").unwrap();
+    }
+    Input::File("shape.xlsx", wb.save_to_buffer().unwrap())
+}
+
+const SHAPES: &[Shape] = &[
+    Shape {
+        name: "long paragraph of quantities",
+        base: 5_000,
+        make: |n| {
+            text(format!(
+                "一、任务\n1.全省工作{}。\n",
+                "达到850万户，".repeat(n)
+            ))
+        },
+    },
+    Shape {
+        name: "many tasks under one section",
+        base: 10_000,
+        make: |n| {
+            let mut s = String::from("一、任务（牵头单位：省发展改革委）\n");
+            for k in 1..=n {
+                s.push_str(&format!("{k}.推进工作\n"));
+            }
+            text(s)
+        },
+    },
+    Shape {
+        name: "long unit list in one clause",
+        base: 10_000,
+        make: |n| {
+            let list: Vec<String> = (0..n).map(|k| format!("第{k}局")).collect();
+            text(format!(
+                "一、任务\n1.推进工作。（牵头单位：{}）\n",
+                list.join("、")
+            ))
+        },
+    },
+    Shape {
+        name: "many label groups",
+        base: 3_000,
+        make: |n| text("一、甲\n（一）乙\n1.丙\n（1）丁\n①戊\n".repeat(n)),
+    },
+    Shape {
+        name: "long line without punctuation",
+        base: 40_000,
+        make: |n| text(format!("一、任务\n1.{}\n", "推进工作".repeat(n))),
+    },
+    Shape {
+        name: "deep brackets",
+        base: 20_000,
+        make: |n| {
+            text(format!(
+                "一、任务\n1.推进{}工作{}\n",
+                "（".repeat(n),
+                "）".repeat(n)
+            ))
+        },
+    },
+    Shape {
+        name: "nested HTML",
+        base: 20_000,
+        make: |n| {
+            Input::File(
+                "shape.html",
+                format!(
+                    "<html><body>{}<p>一、任务</p><p>1.推进工作</p>{}</body></html>",
+                    "<div>".repeat(n),
+                    "</div>".repeat(n)
+                )
+                .into_bytes(),
+            )
+        },
+    },
+    Shape {
+        name: "huge table (xlsx)",
+        base: 4_000,
+        make: table,
+    },
+    Shape {
+        name: "diff of two plans",
+        base: 2_500,
+        make: |n| {
+            let (a, b) = (plan(n, false), plan(n, true));
+            let opts = Options::default();
+            let len = a.len() + b.len();
+            Input::Diff(
+                Box::new((
+                    fengong::parse_text(&a, &opts),
+                    fengong::parse_text(&b, &opts),
+                )),
+                len,
+            )
+        },
+    },
+];
+
+fn run(input: &Input, opts: &Options) -> Duration {
+    let t = Instant::now();
+    match input {
+        Input::File(name, bytes) => {
+            let n = parse_bytes(bytes, name, opts);
+            std::hint::black_box(&n);
+        }
+        Input::Diff(plans, _) => {
+            let d = fengong::diff::diff(&plans.0, &plans.1);
+            std::hint::black_box(&d);
+        }
+    }
+    t.elapsed()
+}
+
+fn best_of(input: &Input, opts: &Options, runs: usize) -> Duration {
+    (0..runs).map(|_| run(input, opts)).min().unwrap()
+}
+
+fn main() {
+    let quick = std::env::args().any(|a| a == "--quick");
+    let only: Option<String> = std::env::args().skip_while(|a| a != "--shape").nth(1);
+    let opts = Options::default();
+    // Warm the process-wide state (segmenter, alias tables) before timing.
+    let _ = fengong::parse_text("一、任务\n1.推进工作。\n", &opts);
+    let mut failed = Vec::new();
+    println!(
+        "{:<32} {:>10} {:>10} {:>10} {:>8} {:>8} {:>9}",
+        "shape", "size n", "t(n)", "t(4n)", "x2n", "x4n", "MB/s@4n"
+    );
+    for shape in SHAPES {
+        if only.as_deref().is_some_and(|o| !shape.name.contains(o)) {
+            continue;
+        }
+        let n = if quick {
+            (shape.base / 4).max(1)
+        } else {
+            shape.base
+        };
+        let inputs: Vec<Input> = [n, 2 * n, 4 * n].iter().map(|&k| (shape.make)(k)).collect();
+        let times: Vec<Duration> = inputs.iter().map(|i| best_of(i, &opts, 3)).collect();
+        let secs = |d: Duration| d.as_secs_f64().max(1e-6);
+        let r1 = secs(times[1]) / secs(times[0]);
+        let r2 = secs(times[2]) / secs(times[1]);
+        let mbps = inputs[2].len() as f64 / 1e6 / secs(times[2]);
+        println!(
+            "{:<32} {:>10} {:>9.1}ms {:>9.1}ms {:>8.2} {:>8.2} {:>9.1}",
+            shape.name,
+            inputs[0].len(),
+            secs(times[0]) * 1e3,
+            secs(times[2]) * 1e3,
+            r1,
+            r2,
+            mbps
+        );
+        // Judged over both doublings (geometric mean), which damps the noise
+        // of a shared machine; below 20 ms timer noise dominates.
+        let per_doubling = (secs(times[2]) / secs(times[0])).sqrt();
+        if per_doubling > MAX_RATIO && secs(times[2]) > 0.02 {
+            failed.push(format!("{}: x{per_doubling:.2} per doubling", shape.name));
+        }
+    }
+    if !failed.is_empty() {
+        eprintln!("superlinear shapes (more than x{MAX_RATIO} per doubling):");
+        for f in &failed {
+            eprintln!("  {f}");
+        }
+        std::process::exit(1);
+    }
+}
