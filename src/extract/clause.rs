@@ -364,7 +364,11 @@ fn label_lines(text: &str, out: &mut Vec<Clause>) {
                     i + text[i..].chars().next().map_or(1, char::len_utf8)
                 });
             let name = &text[last..end];
-            if !is_org_name(name) && !name.ends_with('等') {
+            let unit_list_last = find_labels(line)
+                .last()
+                .is_some_and(|l| matches!(l.slot, Slot::Lead | Slot::Responsible));
+            if unit_list_last && !is_org_name(name) && !name.ends_with('等') && !is_deadline(name)
+            {
                 list_end = last;
                 truncated = true;
             }

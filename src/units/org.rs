@@ -39,12 +39,16 @@ fn core(name: &str) -> &str {
     }
 }
 
-/// The organization-name ending `name` ends with, if any.
+/// The organization-name ending `name` ends with, if any. An ending is only
+/// part of a name, except a collective one (`各地`).
 pub fn ending(name: &str) -> Option<&'static str> {
     let c = core(name);
     ENDINGS
         .iter()
-        .find(|e| c.ends_with(*e) && c.len() > e.len())
+        .find(|e| {
+            c.ends_with(*e)
+                && (c.len() > e.len() || COLLECTIVE_HEADS.iter().any(|h| e.starts_with(h)))
+        })
         .copied()
 }
 
@@ -70,14 +74,17 @@ pub fn is_collective_or_vague(name: &str) -> bool {
 }
 
 /// Whether `name` reads as the name of an organization (or a place, or a
-/// collective of either). Names longer than 40 characters are running text.
+/// collective of either): it ends in an organization-name ending, or jieba
+/// tags its last word as an organization or place. Names longer than 40
+/// characters are running text; a collective must end like a name too
+/// (`各乡镇`, `有关部门`, not `各地要加强`).
 pub fn is_org_name(name: &str) -> bool {
     let c = core(name);
     let n = c.chars().count();
     if !(2..=40).contains(&n) || c.contains(['。', ':', '"', '“', '”']) {
         return false;
     }
-    if ending(c).is_some() || is_collective_or_vague(c) && n >= 2 {
+    if ending(c).is_some() {
         return true;
     }
     // Fallback: jieba tags the last word of `国务院`, `人民银行`, `共青团中央` as
@@ -116,6 +123,7 @@ mod tests {
             "江汉区",
             "团县委",
             "全国妇联",
+            "各地",
         ] {
             assert!(is_org_name(n), "{n}");
         }
