@@ -74,7 +74,6 @@ pub fn parse_text(text: &str, opts: &Options) -> Notice {
         .iter()
         .map(|r| extract::build_item(r, &aliases, &mut conv))
         .collect();
-    extract::inherit_section_units(&mut items);
     for it in &mut items {
         it.targets.retain(|t| t.confidence >= opts.min_confidence);
     }

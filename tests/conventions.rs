@@ -111,13 +111,17 @@ fn verb_forms() {
 }
 
 #[test]
-fn you_x_qiantou_prose() {
-    let n = parse("一、措施\n（一）推进。由林业局牵头，农牧局、工商局(质监局)配合，开展创建。\n");
+fn you_x_qiantou_as_a_sentence_of_its_own_not_inside_a_task_sentence() {
+    let n = parse(
+        "一、措施\n（一）推进创建。由林业局牵头，农牧局、工商局(质监局)配合。\n（二）推进。由林业局牵头，农牧局配合，开展创建。\n",
+    );
     let i = item(&n, &["一", "（一）"]);
     assert_eq!(
         (lead(i), resp(i)),
         (vec!["林业局"], vec!["农牧局", "工商局(质监局)"])
     );
+    let i = item(&n, &["一", "（二）"]);
+    assert!(i.lead_units.is_empty() && i.responsible_units.is_empty());
 }
 
 #[test]
@@ -134,11 +138,13 @@ fn first_listed_is_lead_declared_once() {
 }
 
 #[test]
-fn section_heading_lead_applies_below() {
+fn a_section_heading_clause_stays_with_the_section() {
+    // An item never borrows the units of another item, its section included.
     let n = parse(
         "一、强化科技创新(区科技局牵头)\n总体要求。\n(一)加强科创平台建设。\n(二)支持研发。(区财政局负责)\n",
     );
-    assert_eq!(lead(item(&n, &["一", "（一）"])), vec!["区科技局"]);
+    assert_eq!(lead(item(&n, &["一"])), vec!["区科技局"]);
+    assert!(lead(item(&n, &["一", "（一）"])).is_empty());
     assert_eq!(resp(item(&n, &["一", "（二）"])), vec!["区财政局"]);
     assert!(lead(item(&n, &["一", "（二）"])).is_empty());
 }

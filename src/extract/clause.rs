@@ -14,8 +14,8 @@
 //!   declaration `列第一位者为牵头单位（下同）`.
 //!
 //! A clause cut by the end of a truncated copy keeps the complete names
-//! before the cut and is marked [`Clause::truncated`]. `由X牵头，Y配合` in
-//! running text is read where no other clause was found.
+//! before the cut and is marked [`Clause::truncated`]. An assignment inside a
+//! task sentence (`由X牵头，Y配合，开展…`) is running text, not a clause.
 //!
 //! Everything works on the folded view of an item's text and returns byte
 //! ranges into it, so the caller can recover the original text.
@@ -149,13 +149,6 @@ static DEADLINE_PART: LazyLock<Regex> = LazyLock::new(|| {
     .unwrap()
 });
 
-static YOU_QIANTOU: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"由((?:[^,;。:()]|\([^()]*\)){2,80}?)(牵头)(?:[,]((?:[^;。:()]|\([^()]*\)){2,160}?)(配合|参与|协助|协同|按职责分工负责|共同负责))?",
-    )
-    .unwrap()
-});
-
 const OPENERS: &[char] = &['(', '[', '〔', '【', '〈', '〖'];
 const CLOSERS: &[char] = &[')', ']', '〕', '】', '〉', '〗'];
 
@@ -216,9 +209,6 @@ pub fn find_clauses(text: &str) -> Vec<Clause> {
     bracket_clauses(text, &mut out);
     label_lines(text, &mut out);
     assignment_sentences(text, &mut out);
-    if out.is_empty() {
-        prose(text, &mut out);
-    }
     out.sort_by_key(|c| c.span.start);
     out
 }
@@ -434,47 +424,6 @@ fn assignment_sentences(text: &str, out: &mut Vec<Clause>) {
 
 fn role_suffix_anywhere(s: &str) -> Option<()> {
     ROLE_WORDS.iter().any(|(w, _)| s.contains(w)).then_some(())
-}
-
-/// `由X牵头，Y配合` in running text (`由X负责，…` there is a task sentence, not
-/// a clause).
-fn prose(text: &str, out: &mut Vec<Clause>) {
-    for c in YOU_QIANTOU.captures_iter(text) {
-        let lead = c.get(1).expect("group");
-        let slot = Slot::Lead;
-        let mut parts = Vec::new();
-        match split_partner(text, lead.range()) {
-            Some((x, y)) => {
-                parts.push(Part {
-                    slot: Slot::Lead,
-                    range: x,
-                    unmarked: false,
-                });
-                parts.push(Part {
-                    slot: Slot::Responsible,
-                    range: y,
-                    unmarked: false,
-                });
-            }
-            None => parts.push(Part {
-                slot,
-                range: lead.range(),
-                unmarked: false,
-            }),
-        }
-        if let Some(r) = c.get(3) {
-            parts.push(Part {
-                slot: Slot::Responsible,
-                range: r.range(),
-                unmarked: false,
-            });
-        }
-        out.push(Clause {
-            span: c.get(0).expect("match").range(),
-            parts,
-            ..Default::default()
-        });
-    }
 }
 
 /// `X会同Y`: the ranges of X and Y, when `会同` stands between two lists at top level.
@@ -925,18 +874,18 @@ mod tests {
     }
 
     #[test]
-    fn label_line_and_prose_forms() {
+    fn label_lines_and_sentences_of_their_own_but_not_task_sentences() {
         assert_eq!(
             lists("地区生产总值增长7%以上\n责任单位：区发展和改革局"),
             vec![(Slot::Responsible, "区发展和改革局".into())]
         );
-        let got = lists("由林业局牵头，农牧局、商务局配合，开展创建。");
         assert_eq!(
-            got,
+            lists("开展创建。由林业局牵头，农牧局、商务局配合。"),
             vec![
                 (Slot::Lead, "林业局".into()),
                 (Slot::Responsible, "农牧局、商务局".into())
             ]
         );
+        assert!(lists("推进。由林业局牵头，农牧局、商务局配合，开展创建。").is_empty());
     }
 }

@@ -10,7 +10,7 @@ use crate::repair::Folded;
 use crate::segment::RawItem;
 use crate::units::{Aliases, CharOffsets, resolve_list};
 use clause::Slot;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 /// Warning attached to an item whose clause has `责任单位` twice.
 pub const DUPLICATE_LABEL: &str = "duplicate-label";
@@ -183,54 +183,6 @@ fn heading(f: &Folded, spans: &[std::ops::Range<usize>]) -> String {
         .trim_end_matches(|c: char| c.is_whitespace() || "，,；;：:、".contains(c))
         .trim()
         .to_string()
-}
-
-/// Items without units of their own inherit those of the nearest ancestor
-/// section that has some (`一、强化科技创新(区科技局牵头)`), where the section
-/// (level 1 or 2) carried its clause on its heading line. Inherited units have
-/// no `span` (they were read in the section's text). One pass: the nearest
-/// ancestor is found through a map from path to the last item on that path
-/// that has units.
-pub fn inherit_section_units(items: &mut [Item]) {
-    let mut with_units: HashMap<Vec<String>, usize> = HashMap::new();
-    let mut passes_down = vec![false; items.len()];
-    for i in 0..items.len() {
-        let own = !items[i].lead_units.is_empty() || !items[i].responsible_units.is_empty();
-        let heading_line_chars = items[i]
-            .text
-            .lines()
-            .next()
-            .map_or(0, |l| l.chars().count());
-        let heading_line_is_title =
-            items[i].level <= 2 && !items[i].text.lines().next().unwrap_or("").contains('。');
-        if own {
-            let on_heading_line = items[i]
-                .lead_units
-                .iter()
-                .chain(&items[i].responsible_units)
-                .any(|u| u.span.is_some_and(|s| s[0] < heading_line_chars));
-            passes_down[i] = heading_line_is_title && on_heading_line;
-        } else {
-            let path = &items[i].path;
-            let ancestor = (1..path.len())
-                .filter_map(|k| with_units.get(&path[..k]).copied())
-                .max();
-            if let Some(j) = ancestor.filter(|&j| passes_down[j]) {
-                let strip = |u: &Unit| Unit {
-                    span: None,
-                    ..u.clone()
-                };
-                let lead = items[j].lead_units.iter().map(strip).collect();
-                let resp = items[j].responsible_units.iter().map(strip).collect();
-                items[i].lead_units = lead;
-                items[i].responsible_units = resp;
-                passes_down[i] = heading_line_is_title;
-            }
-        }
-        if !items[i].lead_units.is_empty() || !items[i].responsible_units.is_empty() {
-            with_units.insert(items[i].path.clone(), i);
-        }
-    }
 }
 
 #[cfg(test)]
