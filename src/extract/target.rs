@@ -261,11 +261,21 @@ fn verb_before(before: &str) -> (&str, Option<&'static str>) {
 /// The thing counted: the clause before the comparator, without leading
 /// verbs, adverbs, periods and deadlines (jieba POS tags).
 fn metric_of(window: &str) -> Option<String> {
+    // Fewer than two characters: no metric (and no segmenter call).
+    if window.chars().nth(1).is_none() {
+        return None;
+    }
     let w = DEADLINE.replace_all(window, "");
-    let w = PAREN.replace_all(&w, "");
-    let mut w = w.into_owned();
+    let w = if w.contains('(') {
+        PAREN.replace_all(&w, "").into_owned()
+    } else {
+        w.into_owned()
+    };
+    let mut w = w;
     for p in PERIODS.iter().chain(["累计", "一般"].iter()) {
-        w = w.replace(p, "");
+        if w.contains(p) {
+            w = w.replace(p, "");
+        }
     }
     let mut w: &str = w.as_str();
     for p in ["其中", "全年", "力争", "确保"] {
