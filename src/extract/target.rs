@@ -262,9 +262,7 @@ fn verb_before(before: &str) -> (&str, Option<&'static str>) {
 /// verbs, adverbs, periods and deadlines (jieba POS tags).
 fn metric_of(window: &str) -> Option<String> {
     // Fewer than two characters: no metric (and no segmenter call).
-    if window.chars().nth(1).is_none() {
-        return None;
-    }
+    window.chars().nth(1)?;
     let w = DEADLINE.replace_all(window, "");
     let w = if w.contains('(') {
         PAREN.replace_all(&w, "").into_owned()
