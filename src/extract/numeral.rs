@@ -509,8 +509,9 @@ impl Reader<'_> {
             }
             // A leading big unit only as the denominator of `万分之`.
             if toks.is_empty() && matches!(t, Tok::Big(_)) {
+                // At most `万万分之` (a run of 万 is not read on: linear time).
                 let mut after = e;
-                while let Some((_, bl)) = self.ch(after).filter(|b| big_unit(b.0).is_some()) {
+                if let Some((_, bl)) = self.ch(after).filter(|b| big_unit(b.0).is_some()) {
                     after += bl;
                 }
                 self.literal(after, "分之")?;
@@ -865,6 +866,7 @@ mod tests {
     #[test]
     fn not_numerals() {
         assert!(read("万千百", 0).is_none());
+        assert!(read("万万万万", 0).is_none());
         assert!(read("个", 0).is_none());
         assert_eq!(parse_number("十二五x"), None);
         assert_eq!(parse_number("一二三"), None);

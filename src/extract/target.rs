@@ -312,8 +312,9 @@ static PAREN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\([^()]*\)").unwra
 
 /// The noun phrase after a quantity (`培育100个以上“湖北精品”品牌`).
 fn metric_after(rest: &str) -> Option<String> {
+    // Up to the next punctuation or the next number (which has its own metric).
     let end = rest
-        .find(['、', ',', '，', '。', ';', '；', '(', '\n'])
+        .find(|c: char| "、,，。;；(\n".contains(c) || c.is_ascii_digit())
         .unwrap_or(rest.len());
     let phrase = &rest[..end];
     if phrase.starts_with(['目', '的']) {
