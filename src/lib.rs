@@ -69,6 +69,9 @@ pub fn parse_text(text: &str, opts: &Options) -> Notice {
         conv.scan_preamble(b);
     }
     conv.scan_table_header(&seg.header);
+    if conv.unit_columns.is_empty() {
+        conv.scan_table_header(&seg.table_header);
+    }
     let mut items: Vec<Item> = seg
         .items
         .iter()

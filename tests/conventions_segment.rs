@@ -220,3 +220,34 @@ fn a_page_title_with_the_site_name_after_a_dash() {
     assert_eq!(m.recipients.as_deref(), Some("市直有关单位"));
     assert_eq!(m.issuer.as_deref(), Some("河谷市人民政府"));
 }
+
+#[test]
+fn unnumbered_table_rows_are_items_in_table_order() {
+    // A target table flattened one cell per line, empty cells dropped, a
+    // group label (经济运行) between the rows.
+    let n = parse(
+        "各乡镇人民政府：\n现将2024年度目标任务下达你们。\n河谷县人民政府\n2024年2月1日\n河谷县2024年度目标任务分解表\n项目\n分值\n目标任务\n责任单位\n经济运行\n粮食播种面积\n2\n年终综合考核\n县农业农村局\n森林覆盖率\n1\n县林业局\n新增城镇就业\n3\n城镇登记失业率\n2\n低于4.5\n县人社局\n",
+    );
+    assert_eq!(paths(&n), vec!["1", "2", "3", "4"]);
+    let headings: Vec<&str> = n.items.iter().map(|i| i.heading.as_str()).collect();
+    assert_eq!(
+        headings,
+        vec![
+            "粮食播种面积",
+            "森林覆盖率",
+            "新增城镇就业",
+            "城镇登记失业率"
+        ]
+    );
+    assert_eq!(names(&item(&n, &["2"]).responsible_units), vec!["县林业局"]);
+    assert_eq!(n.meta.date.as_deref(), Some("2024-02-01"));
+
+    // Under a numbered section, the rows are numbered under it.
+    let n = parse(
+        "一、主要指标\n重点任务\n牵头单位\n完成时限\n建成5G基站\n县工信局\n2024年12月\n新增市场主体\n县市场监管局\n2024年底前\n二、保障措施\n（一）加强领导。\n",
+    );
+    assert_eq!(paths(&n), vec!["一", "一/1", "一/2", "二", "二/（一）"]);
+    let second = item(&n, &["一", "2"]);
+    assert_eq!(second.heading, "新增市场主体");
+    assert_eq!(names(&second.lead_units), vec!["县市场监管局"]);
+}

@@ -9,6 +9,7 @@
 
 pub mod header;
 pub mod label;
+mod table;
 
 use crate::repair::fold;
 use label::{Doubt, Label, LineStart, Numbering, parse_label};
@@ -50,6 +51,9 @@ pub struct Segmented {
     pub items: Vec<RawItem>,
     /// Lines after the last item that belong to the signature block.
     pub trailer: Vec<String>,
+    /// Header cells (`重点任务`, `牵头单位` …) of a task table flattened one
+    /// cell per line inside the items (those before the items are in `header`).
+    pub table_header: Vec<String>,
 }
 
 /// Characters after which a label may start in the middle of a line.
@@ -64,6 +68,9 @@ pub fn segment(repaired: &str) -> Segmented {
     let mut started = false;
     let lines: Vec<&str> = repaired.lines().collect();
     let cover_end = numbered_cover_letter_end(&lines);
+    // A task table flattened one cell per line, rows without numbers.
+    let mut table: Option<table::FlatTable> = None;
+    let mut table_header_end = 0;
     for (idx, line) in lines.iter().enumerate() {
         let line = line.trim();
         if idx < cover_end {
@@ -74,6 +81,33 @@ pub fn segment(repaired: &str) -> Segmented {
         }
         if line.is_empty() {
             continue;
+        }
+        if table.is_none()
+            && let Some(columns) = table::header_at(&lines[idx..])
+            && lines[idx + columns.len()..]
+                .iter()
+                .find(|l| !l.trim().is_empty())
+                .is_some_and(|l| sure_label(l).is_none())
+        {
+            let t = table::FlatTable::new(columns);
+            table_header_end = idx + t.header_len();
+            table = Some(t);
+        }
+        if idx < table_header_end {
+            if started {
+                seg.table_header.push(line.to_string());
+            } else {
+                seg.header.push(line.to_string());
+            }
+            continue;
+        }
+        if let Some(t) = &mut table {
+            if sure_label(line).is_none() {
+                t.push(line);
+                continue;
+            }
+            let t = table.take().expect("a table");
+            started |= push_table_rows(&mut seg, &mut numbering, t);
         }
         for piece in split_line(line, &mut numbering, started) {
             match piece.label {
@@ -89,22 +123,67 @@ pub fn segment(repaired: &str) -> Segmented {
                         warnings: piece.warning.into_iter().collect(),
                     });
                 }
-                None if !started => seg.header.push(piece.text.to_string()),
                 None => {
-                    let last = seg.items.last_mut().expect("started implies an item");
-                    if !last.body.is_empty() {
-                        last.body.push('\n');
+                    continue_text(&mut seg, started, piece.text);
+                    if let Some(last) = seg.items.last_mut() {
+                        last.warnings.extend(piece.warning);
                     }
-                    last.body.push_str(piece.text);
-                    last.warnings.extend(piece.warning);
                 }
             }
         }
+    }
+    if let Some(t) = table {
+        push_table_rows(&mut seg, &mut numbering, t);
     }
     if let Some(last) = seg.items.last_mut() {
         seg.trailer = split_trailer(&mut last.body);
     }
     seg
+}
+
+/// Text that is not an item of its own: a header line before the items,
+/// else a line of the item before.
+fn continue_text(seg: &mut Segmented, started: bool, text: &str) {
+    match seg.items.last_mut() {
+        Some(last) if started => {
+            if !last.body.is_empty() {
+                last.body.push('\n');
+            }
+            last.body.push_str(text);
+        }
+        _ => seg.header.push(text.to_string()),
+    }
+}
+
+/// A label that is certainly one at the start of `line`.
+fn sure_label(line: &str) -> Option<Label> {
+    let head: String = line.chars().take(16).map(fold::fold_char).collect();
+    parse_label(&head).filter(|l| l.doubt == Doubt::None)
+}
+
+/// The rows of a flattened table become items numbered in table order,
+/// under the sections open above the table; returns whether there was any.
+fn push_table_rows(seg: &mut Segmented, numbering: &mut Numbering, t: table::FlatTable) -> bool {
+    let rows = t.rows();
+    for (k, cells) in rows.iter().enumerate() {
+        let number = u32::try_from(k + 1).unwrap_or(u32::MAX);
+        let label = Label {
+            level: 3,
+            number,
+            len: 0,
+            doubt: Doubt::None,
+        };
+        numbering.push(&label);
+        seg.items.push(RawItem {
+            level: 3,
+            number,
+            label: String::new(),
+            path: numbering.path(),
+            body: cells.join("\n"),
+            warnings: Vec::new(),
+        });
+    }
+    !rows.is_empty()
 }
 
 static DATE_ONLY: LazyLock<Regex> = LazyLock::new(|| {
