@@ -261,6 +261,10 @@ fn should_join(prev: &str, para: &Para, next: &str, in_body: bool) -> bool {
     if DATE_LINE.is_match(&fnx) || fnx.starts_with("(此件") {
         return false;
     }
+    // A bare row number of a table flattened one cell per line starts a row.
+    if (1..=4).contains(&fnx.len()) && fnx.bytes().all(|b| b.is_ascii_digit()) {
+        return false;
+    }
     // A bracket left open is closed on the next line (else it is page chrome
     // like a cut-off `《标题` and the lines stay apart).
     if (para.paren > 0 || para.book > 0) && fnx.contains([')', '》']) {

@@ -83,13 +83,13 @@ pub fn segment(repaired: &str) -> Segmented {
             continue;
         }
         if table.is_none()
-            && let Some(columns) = table::header_at(&lines[idx..])
-            && lines[idx + columns.len()..]
+            && let Some(header) = table::header_at(&lines[idx..])
+            && lines[idx + header.1..]
                 .iter()
                 .find(|l| !l.trim().is_empty())
                 .is_some_and(|l| sure_label(l).is_none())
         {
-            let t = table::FlatTable::new(columns);
+            let t = table::FlatTable::new(header);
             table_header_end = idx + t.header_len();
             table = Some(t);
         }
@@ -161,25 +161,30 @@ fn sure_label(line: &str) -> Option<Label> {
     parse_label(&head).filter(|l| l.doubt == Doubt::None)
 }
 
-/// The rows of a flattened table become items numbered in table order,
-/// under the sections open above the table; returns whether there was any.
+/// The rows of a flattened table become items, numbered by their own
+/// number cell or else in table order, under the sections open above the
+/// table; returns whether there was any.
 fn push_table_rows(seg: &mut Segmented, numbering: &mut Numbering, t: table::FlatTable) -> bool {
     let rows = t.rows();
-    for (k, cells) in rows.iter().enumerate() {
-        let number = u32::try_from(k + 1).unwrap_or(u32::MAX);
-        let label = Label {
+    for (k, row) in rows.iter().enumerate() {
+        let in_order = u32::try_from(k + 1).unwrap_or(u32::MAX);
+        let (label, number) = row
+            .number
+            .clone()
+            .unwrap_or_else(|| (String::new(), in_order));
+        let l = Label {
             level: 3,
             number,
             len: 0,
             doubt: Doubt::None,
         };
-        numbering.push(&label);
+        numbering.push(&l);
         seg.items.push(RawItem {
             level: 3,
             number,
-            label: String::new(),
+            label,
             path: numbering.path(),
-            body: cells.join("\n"),
+            body: row.cells.join("\n"),
             warnings: Vec::new(),
         });
     }

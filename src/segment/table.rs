@@ -26,6 +26,8 @@ pub(super) enum Column {
     Units,
     /// A deadline.
     Deadline,
+    /// People (责任领导).
+    Leaders,
     /// Anything (备注).
     Other,
 }
@@ -44,6 +46,7 @@ static HEADINGS: LazyLock<HashMap<String, Column>> = LazyLock::new(|| {
             "[target]" => Some(Column::Target),
             "[units]" => Some(Column::Units),
             "[deadline]" => Some(Column::Deadline),
+            "[leaders]" => Some(Column::Leaders),
             "[other]" => Some(Column::Other),
             word => {
                 if let Some(c) = column {
@@ -62,13 +65,15 @@ enum Cell {
     Number,
     Units,
     Deadline,
+    /// A person's name (two to four characters).
+    Name,
     Text,
 }
 
 static NUMBER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[0-9]+(?:\.[0-9]+)?%?$").unwrap());
 
 static UNITS_END: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:局|委|办|厅|部|院|中心|政府|管委会|公司|小组|站|所|队|处|科|室|行|社|联|团|会|街道|乡镇|单位|部门)$")
+    Regex::new(r"(?:局|委|办|厅|部|院|中心|政府|管委会|公司|小组|站|所|队|处|科|股|室|馆|行|社|联|团|会|街道|乡镇|单位|部门)$")
         .unwrap()
 });
 
@@ -89,60 +94,114 @@ fn classify(folded: &str) -> Cell {
     if short(24) && DEADLINE.is_match(f) {
         return Cell::Deadline;
     }
+    let han: Vec<char> = f.chars().filter(|c| !c.is_whitespace()).collect();
+    if (2..=4).contains(&han.len())
+        && han
+            .iter()
+            .all(|&c| crate::repair::is_wide(c) && c.is_alphabetic())
+    {
+        return Cell::Name;
+    }
     Cell::Text
 }
 
 fn accepts(column: Column, cell: Cell) -> bool {
     match column {
-        Column::Item => cell == Cell::Text,
+        Column::Item => matches!(cell, Cell::Text | Cell::Name),
         Column::Number => cell == Cell::Number,
-        Column::Target => cell != Cell::Units,
+        Column::Target => !matches!(cell, Cell::Units | Cell::Name),
         Column::Units => cell == Cell::Units,
         Column::Deadline => cell == Cell::Deadline,
+        Column::Leaders => cell == Cell::Name,
         Column::Other => true,
     }
 }
 
-/// The column of a header cell (`项 目` and `项目` alike).
-fn heading(line: &str) -> Option<Column> {
-    let f: String = fold(line).chars().filter(|c| !c.is_whitespace()).collect();
-    HEADINGS.get(&f).copied()
-}
+/// Longest unknown heading line accepted between known ones (`区本级`).
+const MAX_UNKNOWN_HEADING: usize = 6;
 
-/// A table header written one cell per line from `lines[0]` on: the
-/// columns, when there are at least three, one of them the row's task and
-/// one the units, a target or a deadline.
-pub(super) fn header_at(lines: &[&str]) -> Option<Vec<Column>> {
-    let columns: Vec<Column> = lines.iter().map_while(|l| heading(l)).collect();
+/// A table header written one cell per line from `lines[0]` on: its
+/// columns and the number of lines it takes, when there are at least three
+/// known headings, one of them the row's task and one the units, a target
+/// or a deadline. A bracketed line (`(单位)`) continues the heading before
+/// it; short unknown lines between known headings (`区本级` / `任务数`) are
+/// one column of other content.
+pub(super) fn header_at(lines: &[&str]) -> Option<(Vec<Column>, usize)> {
+    let mut columns = Vec::new();
+    let mut known = 0;
+    let mut consumed = 0;
+    let mut unknown_run = 0;
+    for (i, line) in lines.iter().enumerate() {
+        let f: String = fold(line).chars().filter(|c| !c.is_whitespace()).collect();
+        if let Some(c) = HEADINGS.get(&f) {
+            columns.push(*c);
+            known += 1;
+            consumed = i + 1;
+            unknown_run = 0;
+            continue;
+        }
+        let bracketed = f.starts_with('(') && f.ends_with(')') && f.chars().count() <= 8;
+        if bracketed && !columns.is_empty() && unknown_run == 0 {
+            consumed = i + 1;
+            continue;
+        }
+        let short_word = (1..=MAX_UNKNOWN_HEADING).contains(&f.chars().count())
+            && f.chars()
+                .all(|c| crate::repair::is_wide(c) && c.is_alphabetic());
+        if short_word && known > 0 && unknown_run < 2 {
+            if unknown_run == 0 {
+                columns.push(Column::Other);
+            }
+            unknown_run += 1;
+            continue;
+        }
+        break;
+    }
+    if unknown_run > 0 {
+        // Unknown lines after the last known heading are not the header's.
+        columns.pop();
+    }
     let has = |c: Column| columns.contains(&c);
-    (columns.len() >= 3
+    (known >= 3
         && has(Column::Item)
         && (has(Column::Units) || has(Column::Target) || has(Column::Deadline)))
-    .then_some(columns)
+    .then_some((columns, consumed))
 }
 
 /// A flattened table being read: its columns and the cell lines so far.
 #[derive(Debug)]
 pub(super) struct FlatTable {
     columns: Vec<Column>,
+    header_lines: usize,
     lines: Vec<String>,
+}
+
+/// A row of the table, as an item.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Row {
+    /// The row's own number (its 序号 cell), if it has one.
+    pub number: Option<(String, u32)>,
+    /// The cells, the task first (it is the item's heading), then the others
+    /// in table order.
+    pub cells: Vec<String>,
 }
 
 /// Longest group label (`宏观调控`, `公共服务`), in characters.
 const MAX_GROUP_LABEL: usize = 10;
 
 impl FlatTable {
-    /// Start reading rows under the header `columns` (see [`header_at`]).
-    pub(super) fn new(columns: Vec<Column>) -> Self {
+    /// Start reading rows under a header found by [`header_at`].
+    pub(super) fn new((columns, header_lines): (Vec<Column>, usize)) -> Self {
         FlatTable {
             columns,
+            header_lines,
             lines: Vec::new(),
         }
     }
 
     /// Number of header lines.
     pub(super) fn header_len(&self) -> usize {
-        self.columns.len()
+        self.header_lines
     }
 
     /// Read the next cell (one line).
@@ -164,61 +223,108 @@ impl FlatTable {
         None
     }
 
-    /// The column a row starts at with `cell`: the task column for text, the
-    /// first column for a cell it takes.
+    /// Where the cell after one in column `last` can go: a unit or other
+    /// cell may run over several lines (`文化宣传股` / `文化馆`).
+    fn place_after(&self, last: usize, cell: Cell) -> Option<usize> {
+        let multi_line = matches!(self.columns[last], Column::Units | Column::Other);
+        if multi_line && accepts(self.columns[last], cell) && cell != Cell::Number {
+            return Some(last);
+        }
+        self.place(last + 1, cell)
+    }
+
+    /// The column a row starts at with `cell`: the first task column for
+    /// text, the first column for a cell it takes.
     fn row_start(&self, cell: Cell) -> Option<usize> {
-        if cell == Cell::Text {
+        if matches!(cell, Cell::Text | Cell::Name) {
             self.columns.iter().position(|&c| c == Column::Item)
         } else {
             self.place(0, cell).filter(|&q| q == 0)
         }
     }
 
-    /// The rows, each as its cells in order. Each cell fills the next
-    /// column that takes it; text that the current row could take still
-    /// starts a new row when the cell after it fits only that way
-    /// (`社会消费品零售总额增长率 / 3` then `地方公共财政收入增长率 / 3`).
-    pub(super) fn rows(self) -> Vec<Vec<String>> {
+    /// The rows, in table order. Each cell fills the next column that takes
+    /// it; a cell that the current row could take still starts a new row
+    /// when the cell after it fits only that way (`社会消费品零售总额增长率 /
+    /// 3` then `地方公共财政收入增长率 / 3`). A row of one short cell followed
+    /// directly by the next row is a group label, not a row.
+    pub(super) fn rows(self) -> Vec<Row> {
         let cells: Vec<Cell> = self.lines.iter().map(|l| classify(&fold(l))).collect();
-        let mut rows: Vec<(Vec<String>, usize)> = Vec::new();
+        let mut rows: Vec<Vec<(usize, String)>> = Vec::new();
+        let numbered = self.columns[0] == Column::Number;
+        // The last row number read in the first (序号) column.
+        let mut row_number = 0u32;
         for (i, line) in self.lines.iter().enumerate() {
             let cell = cells[i];
             let next = cells.get(i + 1).copied();
-            let in_row = rows
-                .last()
-                .and_then(|&(_, last)| self.place(last + 1, cell));
+            let last = rows.last().and_then(|r| r.last()).map(|c| c.0);
+            let in_row = last.and_then(|l| self.place_after(l, cell));
             let start = self.row_start(cell);
-            let next_fits_in_row = |q: usize| next.is_none_or(|n| self.place(q + 1, n).is_some());
-            let next_fits_new_row = |q: usize| next.is_some_and(|n| self.place(q + 1, n).is_some());
+            // The next number of a 序号 column starts a row.
+            let next_number = numbered
+                && cell == Cell::Number
+                && line.trim().parse::<u32>().ok() == Some(row_number + 1);
             let new_row = match (in_row, start) {
-                (Some(q), Some(s)) => !next_fits_in_row(q) && next_fits_new_row(s),
+                _ if next_number => true,
+                (Some(q), Some(s)) => {
+                    let fits_on = next.is_none_or(|n| self.place_after(q, n).is_some());
+                    let fits_new = next.is_some_and(|n| self.place_after(s, n).is_some());
+                    !fits_on && fits_new
+                }
                 (Some(_), None) => false,
                 (None, _) => true,
             };
-            if !new_row {
-                let row = rows.last_mut().expect("a row to continue");
-                row.0.push(line.clone());
-                row.1 = in_row.expect("a column");
-                continue;
-            }
-            match start {
-                Some(q) => {
-                    // The row before, a single short cell, was a group label.
-                    if rows.last().is_some_and(|(c, _)| {
-                        c.len() == 1 && c[0].chars().count() <= MAX_GROUP_LABEL
-                    }) {
+            let line = line.clone();
+            match (new_row, in_row, start) {
+                (false, Some(q), _) => rows.last_mut().expect("a row").push((q, line)),
+                (true, _, Some(s)) => {
+                    if next_number {
+                        row_number += 1;
+                    }
+                    if rows
+                        .last()
+                        .is_some_and(|r| r.len() == 1 && r[0].1.chars().count() <= MAX_GROUP_LABEL)
+                    {
                         rows.pop();
                     }
-                    rows.push((vec![line.clone()], q));
+                    rows.push(vec![(s, line)]);
                 }
                 // A cell that fits nowhere stays with the row it follows.
-                None => match rows.last_mut() {
-                    Some((c, _)) => c.push(line.clone()),
-                    None => rows.push((vec![line.clone()], 0)),
+                _ => match rows.last_mut() {
+                    Some(r) => {
+                        let col = r.last().map_or(0, |c| c.0);
+                        r.push((col, line));
+                    }
+                    None => rows.push(vec![(0, line)]),
                 },
             }
         }
-        rows.into_iter().map(|(cells, _)| cells).collect()
+        rows.into_iter().map(|r| self.row(r)).collect()
+    }
+
+    /// A row's number (a 序号 cell in the first column) and its cells, the
+    /// task first: the last task-column cell (earlier task columns hold
+    /// categories that only the first row of a group carries).
+    fn row(&self, mut cells: Vec<(usize, String)>) -> Row {
+        let mut number = None;
+        if let Some((0, first)) = cells.first()
+            && self.columns[0] == Column::Number
+            && let Ok(n) = first.trim().parse::<u32>()
+        {
+            number = Some((first.trim().to_string(), n));
+            cells.remove(0);
+        }
+        if let Some(task) = cells
+            .iter()
+            .rposition(|(c, _)| self.columns[*c] == Column::Item)
+        {
+            let t = cells.remove(task);
+            cells.insert(0, t);
+        }
+        Row {
+            number,
+            cells: cells.into_iter().map(|c| c.1).collect(),
+        }
     }
 }
 
@@ -232,6 +338,15 @@ mod tests {
             t.push(c);
         }
         t.rows()
+            .into_iter()
+            .map(|r| {
+                let mut cells = r.cells;
+                if let Some((label, _)) = r.number {
+                    cells.insert(0, format!("#{label}"));
+                }
+                cells
+            })
+            .collect()
     }
 
     #[test]
@@ -266,9 +381,58 @@ mod tests {
     }
 
     #[test]
+    fn numbered_rows_with_category_cells_and_multi_line_unit_cells() {
+        let rows = read(
+            &[
+                "序号",
+                "类别",
+                "工作任务",
+                "完成时限",
+                "责任领导",
+                "责任股室",
+                "(单位)",
+            ],
+            &[
+                "1",
+                "公共服务",
+                "开展送戏下乡。",
+                "12月底前",
+                "张三丰",
+                "文化股",
+                "文化馆",
+                "2",
+                "办好读书节。",
+                "文化股",
+            ],
+        );
+        assert_eq!(
+            rows,
+            vec![
+                vec![
+                    "#1",
+                    "开展送戏下乡。",
+                    "公共服务",
+                    "12月底前",
+                    "张三丰",
+                    "文化股",
+                    "文化馆"
+                ],
+                vec!["#2", "办好读书节。", "文化股"],
+            ]
+        );
+    }
+
+    #[test]
     fn a_header_needs_a_task_column_and_a_content_column() {
         assert!(header_at(&["序号", "分值", "备注"]).is_none());
         assert!(header_at(&["重点任务", "牵头单位"]).is_none());
-        assert!(header_at(&["重点任务", "牵头单位", "完成时限", "一、任务"]).is_some());
+        assert_eq!(
+            header_at(&["重点任务", "牵头单位", "完成时限", "一、任务"]).map(|h| h.1),
+            Some(3)
+        );
+        assert_eq!(
+            header_at(&["序号", "重点工作", "区本级", "任务数", "责任单位", "1"]).map(|h| h.1),
+            Some(5)
+        );
     }
 }
