@@ -121,7 +121,20 @@ fn is_separator_before_field(s: &str, i: usize) -> bool {
 
 /// Whether a whole line is site chrome.
 pub fn is_chrome_line(line: &str) -> bool {
-    is_chrome(&fold(line))
+    // Most lines fail on their first word: look at it before folding the line.
+    let head: String = line
+        .trim_start_matches(|c: char| is_separator(super::fold_char(c)))
+        .chars()
+        .take(8)
+        .map(super::fold_char)
+        .collect();
+    let starts = |w: &String| head.starts_with(w.as_str()) || w.starts_with(head.as_str());
+    let plausible = head.is_empty()
+        || head.starts_with("首页")
+        || CHROME.fields.iter().any(starts)
+        || CHROME.controls.iter().any(starts)
+        || CHROME.breadcrumbs.iter().any(starts);
+    plausible && is_chrome(&fold(line))
 }
 
 /// `line` without an info bar glued after its text (`关于…的通知

@@ -201,20 +201,21 @@ static DATE_ONLY: LazyLock<Regex> = LazyLock::new(|| {
 /// A letter whose signature has no date (or was cut from the copy) ends
 /// where its numbered paragraphs stop (see [`dateless_letter_end`]).
 fn numbered_cover_letter_end(lines: &[&str]) -> usize {
-    let folded: Vec<String> = lines.iter().map(|l| fold(l.trim())).collect();
-    let labelled = |i: usize| parse_label(&folded[i]).is_some_and(|l| l.doubt == Doubt::None);
-    let Some(date) = (0..folded.len())
-        .rev()
-        .find(|&i| DATE_ONLY.is_match(&folded[i]))
-    else {
-        return dateless_letter_end(&folded);
+    let labelled = |i: usize| sure_label(lines[i].trim()).is_some();
+    // A date line is short: only short lines are folded to look for it.
+    let is_date = |l: &str| {
+        let l = l.trim();
+        l.len() <= 64 && DATE_ONLY.is_match(&fold(l))
+    };
+    let Some(date) = (0..lines.len()).rev().find(|&i| is_date(lines[i])) else {
+        return dateless_letter_end(lines);
     };
     let before = (0..date).any(labelled);
-    let after = (date + 1..folded.len()).any(labelled);
+    let after = (date + 1..lines.len()).any(labelled);
     if before && after {
         date + 1
     } else {
-        dateless_letter_end(&folded)
+        dateless_letter_end(lines)
     }
 }
 
@@ -230,18 +231,20 @@ fn is_transmittal(folded: &str) -> bool {
 /// a sentence (the signature, the attachment mark, the plan's title), is
 /// the letter's own requirements. Returns the index of the first line after
 /// the run, or 0 when there is no such letter.
-fn dateless_letter_end(folded: &[String]) -> usize {
-    let sure = |f: &str| parse_label(f).filter(|l| l.doubt == Doubt::None);
-    let Some(first) = folded.iter().position(|f| sure(f).is_some()) else {
+fn dateless_letter_end(lines: &[&str]) -> usize {
+    let Some(first) = lines.iter().position(|l| sure_label(l.trim()).is_some()) else {
         return 0;
     };
-    if !folded[..first].iter().any(|f| is_transmittal(f)) {
+    if !lines[..first].iter().any(|l| is_transmittal(&fold(l))) {
         return 0;
     }
+    let sure = |f: &str| parse_label(f).filter(|l| l.doubt == Doubt::None);
     let mut expected = 1;
     let mut i = first;
-    while i < folded.len() {
-        let f = &folded[i];
+    let mut next = String::new();
+    while i < lines.len() {
+        next = fold(lines[i].trim());
+        let f = &next;
         match sure(f) {
             Some(l) if l.level == 1 && l.number == expected && is_letter_paragraph(&f[l.len..]) => {
                 expected += 1;
@@ -252,11 +255,10 @@ fn dateless_letter_end(folded: &[String]) -> usize {
         }
         i += 1;
     }
-    if expected == 1 || i == folded.len() {
+    if expected == 1 || i == lines.len() {
         return 0;
     }
-    let next = &folded[i];
-    let ends_letter = match sure(next) {
+    let ends_letter = match sure(&next) {
         Some(l) => l.level > 1 || l.number == 1,
         None => !next.contains('。') && next.chars().count() <= 60,
     };

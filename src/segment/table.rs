@@ -8,7 +8,7 @@
 //! the next row is a group label (`宏观调控`), not an item. The column
 //! headings are data (`src/data/table_columns.txt`).
 
-use crate::repair::fold;
+use crate::repair::{fold, fold_char};
 use regex::Regex;
 use std::collections::HashMap;
 use std::sync::LazyLock;
@@ -117,6 +117,9 @@ fn accepts(column: Column, cell: Cell) -> bool {
     }
 }
 
+/// Longest heading line, in bytes (`责任股室(单位)` with spaces inside).
+const MAX_HEADING_BYTES: usize = 48;
+
 /// Longest unknown heading line accepted between known ones (`区本级`).
 const MAX_UNKNOWN_HEADING: usize = 6;
 
@@ -127,11 +130,21 @@ const MAX_UNKNOWN_HEADING: usize = 6;
 /// it; short unknown lines between known headings (`区本级` / `任务数`) are
 /// one column of other content.
 pub(super) fn header_at(lines: &[&str]) -> Option<(Vec<Column>, usize)> {
+    // Most lines cannot open a header: check the first character before
+    // folding anything (this runs for every line of a notice).
+    let first = lines.first()?.trim_start().chars().next().map(fold_char)?;
+    if !HEADINGS.keys().any(|h| h.starts_with(first)) {
+        return None;
+    }
     let mut columns = Vec::new();
     let mut known = 0;
     let mut consumed = 0;
     let mut unknown_run = 0;
     for (i, line) in lines.iter().enumerate() {
+        // Headings are short: a longer line ends the header (unfolded).
+        if line.trim().len() > MAX_HEADING_BYTES {
+            break;
+        }
         let f: String = fold(line).chars().filter(|c| !c.is_whitespace()).collect();
         if let Some(c) = HEADINGS.get(&f) {
             columns.push(*c);
