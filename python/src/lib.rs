@@ -111,8 +111,13 @@ fn to_json(n: &Notice) -> String {
 
 /// Notices from JSON text (an array of notices).
 fn notices_from_json(text: &str) -> Result<Vec<Notice>, Failure> {
-    serde_json::from_str(text)
-        .map_err(|e| Failure::new(Kind::Parse, "<notices>", format!("not a fengong notice: {e}")))
+    serde_json::from_str(text).map_err(|e| {
+        Failure::new(
+            Kind::Parse,
+            "<notices>",
+            format!("not a fengong notice: {e}"),
+        )
+    })
 }
 
 /// Parse many inputs on rayon threads (`jobs` of them, or the global pool).
@@ -156,7 +161,11 @@ struct Parser {
 impl Parser {
     #[new]
     #[pyo3(signature = (aliases=None, max_bytes=None))]
-    fn new(py: Python<'_>, aliases: Option<Vec<PathBuf>>, max_bytes: Option<u64>) -> PyResult<Self> {
+    fn new(
+        py: Python<'_>,
+        aliases: Option<Vec<PathBuf>>,
+        max_bytes: Option<u64>,
+    ) -> PyResult<Self> {
         let mut opts = Options::default();
         if let Some(m) = max_bytes {
             opts.max_bytes = m;
@@ -190,8 +199,12 @@ impl Parser {
     fn parse_path(&self, py: Python<'_>, path: PathBuf) -> PyResult<String> {
         let opts = &self.opts;
         let name = path.display().to_string();
-        py.detach(|| guarded(&name, || fengong::parse_path(&path, opts).map(|n| to_json(&n))))
-            .map_err(|f| f.into_pyerr(py))
+        py.detach(|| {
+            guarded(&name, || {
+                fengong::parse_path(&path, opts).map(|n| to_json(&n))
+            })
+        })
+        .map_err(|f| f.into_pyerr(py))
     }
 
     /// Many files in parallel: a list, in input order, of JSON text or an
@@ -251,8 +264,7 @@ impl Parser {
             Some(q) => match ledger::ledger_for(&notices, q, &self.opts.aliases) {
                 Ok(l) => serde_json::to_string(&l),
                 Err(e) => {
-                    return Err(Failure::new(Kind::UnitNotFound, q, e.to_string())
-                        .into_pyerr(py));
+                    return Err(Failure::new(Kind::UnitNotFound, q, e.to_string()).into_pyerr(py));
                 }
             },
             None => serde_json::to_string(&ledger::all_ledgers(&notices)),
@@ -271,8 +283,12 @@ fn diff_json(py: Python<'_>, old_json: &str, new_json: &str) -> PyResult<String>
     };
     let old = read(old_json, "<old>")?;
     let new = read(new_json, "<new>")?;
-    py.detach(|| guarded("<diff>", || Ok(diff::report::to_json(&diff::diff(&old, &new)))))
-        .map_err(|f| f.into_pyerr(py))
+    py.detach(|| {
+        guarded("<diff>", || {
+            Ok(diff::report::to_json(&diff::diff(&old, &new)))
+        })
+    })
+    .map_err(|f| f.into_pyerr(py))
 }
 
 /// The CLI's three CSV outputs (no BOM) of the notices given as a JSON array:
