@@ -32,6 +32,8 @@ from urllib.parse import urlparse
 
 import fengong
 
+OPEN_COST = "spark.sql.files.openCostInBytes"
+
 # The parser of this Python worker process (one per worker, reused across tasks).
 _PARSER: Optional[fengong.Parser] = None
 
@@ -135,6 +137,12 @@ def main(argv: Optional[list] = None) -> int:
         builder = builder.master(master)
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("WARN")
+    if not spark.sparkContext.getConf().contains(OPEN_COST):
+        # Spark splits input as if opening a file cost reading 4 MB: right for
+        # big data files, but notices are tens of kilobytes, and that estimate
+        # would spread a few MB of them over one task per ~30 files (most of
+        # the time then goes to scheduling tasks and writing tiny Parquet files).
+        spark.conf.set(OPEN_COST, str(64 * 1024))
     started = time.monotonic()
 
     exts = fengong.supported_extensions()
