@@ -135,6 +135,10 @@ def main(argv: Optional[list] = None) -> int:
     master = master_to_use(args.master)
     if master:
         builder = builder.master(master)
+    if master and master.startswith("local"):
+        # Local workers run this interpreter (its virtualenv has fengong), not
+        # the first python3 on PATH; on a cluster spark.pyspark.python applies.
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("WARN")
     if not spark.sparkContext.getConf().contains(OPEN_COST):
