@@ -27,6 +27,8 @@ pub mod model;
 pub mod output;
 pub mod repair;
 pub mod segment;
+#[cfg(feature = "serve")]
+pub mod serve;
 pub mod units;
 
 pub use error::{Error, Result};

@@ -138,6 +138,16 @@ fn read_stdin(opts: &Options) -> Result<Vec<u8>, String> {
     Ok(bytes)
 }
 
+/// Parse the bytes of an uploaded file named `file_name` into all the
+/// notices it holds; errors and panics become the message the CLI prints.
+pub fn parse_bytes_guarded(
+    bytes: &[u8],
+    file_name: &str,
+    opts: &Options,
+) -> Result<Vec<Notice>, String> {
+    guarded(|| crate::parse_bytes_all(bytes, file_name, opts).map_err(|e| describe(&e)))
+}
+
 /// Read one input (a file, or standard input with its format sniffed from
 /// the bytes) into its notice; errors and panics become a message.
 pub fn read(input: &Input, opts: &Options) -> Result<Notice, String> {

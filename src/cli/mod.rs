@@ -8,6 +8,8 @@
 
 mod diff;
 mod parse;
+#[cfg(feature = "serve")]
+mod serve;
 mod tasks;
 mod units;
 
@@ -40,6 +42,9 @@ enum Command {
     Diff(diff::Args),
     /// Report every unit across notices: canonical form, kind, counts, aliases, unknown ones.
     Units(units::Args),
+    /// Serve the review page on this machine: drop notices, check, correct, download.
+    #[cfg(feature = "serve")]
+    Serve(serve::Args),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
     Completions {
         /// The shell.
@@ -67,6 +72,8 @@ pub fn main() -> ExitCode {
         Command::Tasks(a) => tasks::run(a),
         Command::Diff(a) => diff::run(a),
         Command::Units(a) => units::run(a),
+        #[cfg(feature = "serve")]
+        Command::Serve(a) => serve::run(a),
         Command::Completions { shell } => {
             let mut cmd = Cli::command();
             clap_complete::generate(shell, &mut cmd, "fengong", &mut std::io::stdout());

@@ -294,7 +294,7 @@ fn parse_value(s: &str) -> Option<f64> {
 }
 
 /// Canonical name, kind and `known` of a unit name, from the alias tables.
-fn resolve(name: &str, aliases: &Aliases) -> (String, UnitKind, bool) {
+pub fn resolve(name: &str, aliases: &Aliases) -> (String, UnitKind, bool) {
     let folded = crate::repair::fold(name.trim());
     match aliases.lookup(&folded) {
         Some(l) => (

@@ -524,34 +524,45 @@ pub(crate) fn write_table(
     Ok(())
 }
 
-fn add_sheet(
-    wb: &mut Workbook,
-    name: &str,
-    columns: &[Column],
-    rows: &[Row],
-    f: &Formats,
-) -> Result<(), XlsxError> {
-    let ws = wb.add_worksheet();
-    ws.set_name(name)?;
-    let cells: Vec<Vec<Cell>> = rows.iter().map(|r| r.cells.clone()).collect();
-    let fps: Vec<String> = rows.iter().map(Row::fingerprint).collect();
-    write_table(ws, columns, &cells, Some(&fps), f)
+/// The rows of one sheet with their fingerprint cells (an empty fingerprint
+/// marks a row the read-back treats as added by hand).
+pub type SheetRows = (Vec<Vec<Cell>>, Vec<String>);
+
+fn with_fingerprints(rows: &[Row]) -> SheetRows {
+    (
+        rows.iter().map(|r| r.cells.clone()).collect(),
+        rows.iter().map(Row::fingerprint).collect(),
+    )
 }
 
 /// The workbook of `notices`: sheets `事项`, `单位`, `指标`, `文件信息`.
 pub fn workbook(notices: &[Notice]) -> Result<Vec<u8>, XlsxError> {
+    workbook_from_rows([
+        with_fingerprints(&item_rows(notices)),
+        with_fingerprints(&unit_rows(notices)),
+        with_fingerprints(&target_rows(notices)),
+        with_fingerprints(&meta_rows(notices)),
+    ])
+}
+
+/// The workbook of the given rows of `事项`, `单位`, `指标` and `文件信息`
+/// (in that order), each row with its fingerprint cell as given: how a
+/// writer records hand edits (cells that no longer match their
+/// fingerprint, rows without one) the way the read-back detects them.
+pub fn workbook_from_rows(sheets: [SheetRows; 4]) -> Result<Vec<u8>, XlsxError> {
     let mut wb = new_workbook();
     let f = Formats::new();
-    add_sheet(&mut wb, ITEMS_SHEET, ITEM_COLUMNS, &item_rows(notices), &f)?;
-    add_sheet(&mut wb, UNITS_SHEET, UNIT_COLUMNS, &unit_rows(notices), &f)?;
-    add_sheet(
-        &mut wb,
-        TARGETS_SHEET,
-        TARGET_COLUMNS,
-        &target_rows(notices),
-        &f,
-    )?;
-    add_sheet(&mut wb, META_SHEET, META_COLUMNS, &meta_rows(notices), &f)?;
+    let names = [
+        (ITEMS_SHEET, ITEM_COLUMNS),
+        (UNITS_SHEET, UNIT_COLUMNS),
+        (TARGETS_SHEET, TARGET_COLUMNS),
+        (META_SHEET, META_COLUMNS),
+    ];
+    for ((name, columns), (cells, fps)) in names.into_iter().zip(sheets) {
+        let ws = wb.add_worksheet();
+        ws.set_name(name)?;
+        write_table(ws, columns, &cells, Some(&fps), &f)?;
+    }
     wb.save_to_buffer()
 }
 
