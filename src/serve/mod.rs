@@ -182,7 +182,7 @@ async fn check_host(State(state): State<Shared>, req: Request, next: Next) -> Re
         .and_then(|h| h.to_str().ok())
         .map(str::to_ascii_lowercase)
         .unwrap_or_default();
-    if state.hosts.iter().any(|h| *h == host) {
+    if state.hosts.contains(&host) {
         let mut resp = next.run(req).await;
         let headers = resp.headers_mut();
         headers.insert(
