@@ -797,6 +797,33 @@ mod tests {
         }
     }
 
+    #[test]
+    fn a_far_cell_does_not_allocate_the_grid() {
+        // One cell at XFD99999 of the items sheet: a dense range would be 52 GB.
+        let notices = vec![seed()];
+        let f = xlsx::Formats::new();
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        for (name, cols, rows) in [
+            (ITEMS_SHEET, ITEM_COLUMNS, xlsx::item_rows(&notices)),
+            (UNITS_SHEET, UNIT_COLUMNS, xlsx::unit_rows(&notices)),
+            (TARGETS_SHEET, TARGET_COLUMNS, xlsx::target_rows(&notices)),
+            (META_SHEET, META_COLUMNS, xlsx::meta_rows(&notices)),
+        ] {
+            let ws = wb.add_worksheet();
+            ws.set_name(name).unwrap();
+            let cells: Vec<Vec<Cell>> = rows.iter().map(|r| r.cells.clone()).collect();
+            let fps: Vec<String> = rows.iter().map(|r| r.fingerprint()).collect();
+            xlsx::write_table(ws, cols, &cells, Some(&fps), &f).unwrap();
+            if name == ITEMS_SHEET {
+                ws.write_string(99_998, 16_383, "远处").unwrap();
+            }
+        }
+        let back = read_workbook(&wb.save_to_buffer().unwrap())
+            .unwrap()
+            .unwrap();
+        assert_eq!(back[0].items, notices[0].items);
+    }
+
     /// Write a workbook from rows, as fengong does, but with the given changes.
     fn rewrite(notices: &[Notice], edit: impl Fn(&str, &mut Vec<(Vec<Cell>, String)>)) -> Vec<u8> {
         let f = xlsx::Formats::new();
