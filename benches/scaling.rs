@@ -240,7 +240,11 @@ fn main() {
         if only.as_deref().is_some_and(|o| !shape.name.contains(o)) {
             continue;
         }
-        let n = if quick { (shape.base / 4).max(1) } else { shape.base };
+        let n = if quick {
+            (shape.base / 4).max(1)
+        } else {
+            shape.base
+        };
         let inputs: Vec<Input> = [n, 2 * n, 4 * n].iter().map(|&k| (shape.make)(k)).collect();
         let mut verdict = measure(shape, &inputs, &opts, 3);
         if verdict.is_some() {
