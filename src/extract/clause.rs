@@ -5,7 +5,7 @@
 //!
 //! - labelled lists: `牵头单位：…`, `责任部门：…`, and any short label word
 //!   ending in 单位/部门/处室/科室/股室 followed by a colon;
-//! - lists of organization names (see [`crate::units::org`]) ending in a role
+//! - lists of organization names (see [`crate::extract::org`]) ending in a role
 //!   word (`data/role_words.txt`: 牵头, 负责, 负责落实, 配合, 参与, 指导,
 //!   按职责分工负责 …), or joined by `会同` (`X会同Y负责`: X leads, Y is
 //!   responsible);
@@ -20,8 +20,8 @@
 //! Everything works on the folded view of an item's text and returns byte
 //! ranges into it, so the caller can recover the original text.
 
-use crate::units::org::is_org_name;
-use crate::units::split::{split_top, split_units, trim_range};
+use crate::extract::org::is_org_name;
+use crate::extract::split::{split_top, split_units, trim_range};
 use regex::Regex;
 use std::ops::Range;
 use std::sync::LazyLock;
@@ -188,9 +188,9 @@ fn top_level(s: &str) -> String {
     let mut depth = 0i32;
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
-        if crate::units::split::is_opener(c) {
+        if crate::extract::split::is_opener(c) {
             depth += 1;
-        } else if crate::units::split::is_closer(c) {
+        } else if crate::extract::split::is_closer(c) {
             depth = (depth - 1).max(0);
         } else if depth == 0 {
             out.push(c);
@@ -509,7 +509,7 @@ fn org_list_ok(s: &str, strict: bool) -> bool {
     if strict {
         !names.is_empty() && names.iter().all(|n| is_org_name(n))
     } else {
-        crate::units::org::is_org_list(&names)
+        crate::extract::org::is_org_list(&names)
     }
 }
 

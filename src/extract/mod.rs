@@ -3,14 +3,17 @@
 
 pub mod clause;
 pub mod numeral;
+pub mod org;
+pub mod split;
 pub mod target;
 
 use crate::model::{Item, Unit};
+use crate::repair::CharOffsets;
 use crate::repair::Folded;
 use crate::segment::RawItem;
-use crate::units::{Aliases, CharOffsets, resolve_list};
 use clause::Slot;
 use std::collections::HashSet;
+use std::ops::Range;
 
 /// Warning attached to an item whose clause has `责任单位` twice.
 pub const DUPLICATE_LABEL: &str = "duplicate-label";
@@ -61,9 +64,19 @@ impl Conventions {
     }
 }
 
+/// Turns the list of a unit clause into [`Unit`]s: the unit-normalisation
+/// stage (prefixes, aliases) plugs in here, so extraction does not depend on it.
+pub trait UnitResolver {
+    /// The units of the folded byte range `list` of `f`; `chars` gives the
+    /// char positions of `f.folded`, for each unit's `span`.
+    fn resolve(&self, f: &Folded, list: Range<usize>, chars: &CharOffsets) -> Vec<Unit>;
+}
+
 /// Build an [`Item`] from a segmented item. Several clauses in one item pool
 /// their units: each unit once per field, in order of first appearance.
-pub fn build_item(raw: &RawItem, aliases: &Aliases, conv: &mut Conventions) -> Item {
+/// Units are read through `units` (the alias tables of the next stage,
+/// [`crate::units::Aliases`], implement [`UnitResolver`]).
+pub fn build_item(raw: &RawItem, units: &dyn UnitResolver, conv: &mut Conventions) -> Item {
     let f = Folded::new(&raw.body);
     let chars = CharOffsets::new(&f.folded);
     let mut clauses = clause::find_clauses(&f.folded);
@@ -93,25 +106,26 @@ pub fn build_item(raw: &RawItem, aliases: &Aliases, conv: &mut Conventions) -> I
         let mut promoted = false;
         for part in &cl.parts {
             match part.slot {
-                Slot::Lead => lead.extend(resolve_list(&f, part.range.clone(), aliases, &chars)),
+                Slot::Lead => lead.extend(units.resolve(&f, part.range.clone(), &chars)),
                 Slot::Responsible => {
-                    let mut units = resolve_list(&f, part.range.clone(), aliases, &chars);
+                    let mut listed = units.resolve(&f, part.range.clone(), &chars);
                     // `区财政局*、区发改局`: a starred unit of a table cell leads.
                     if !has_lead {
                         let (starred, rest): (Vec<Unit>, Vec<Unit>) =
-                            units.into_iter().partition(|u| {
+                            listed.into_iter().partition(|u| {
                                 u.span
                                     .is_some_and(|[_, e]| chars.char_at(&f.folded, e) == Some('*'))
                             });
                         lead.extend(starred);
-                        units = rest;
+                        listed = rest;
                     }
-                    if part.unmarked && first_leads && !has_lead && !promoted && !units.is_empty() {
-                        let first = units.remove(0);
+                    if part.unmarked && first_leads && !has_lead && !promoted && !listed.is_empty()
+                    {
+                        let first = listed.remove(0);
                         lead.extend([first]);
                         promoted = true;
                     }
-                    responsible.extend(units);
+                    responsible.extend(listed);
                 }
                 Slot::Leaders => {
                     let list = f.orig_slice(part.range.clone());
@@ -203,7 +217,11 @@ mod tests {
             issuer: Some("湖北省市场监督管理局".into()),
             ..Default::default()
         };
-        build_item(&raw, &Aliases::builtin().for_notice(&meta), conv)
+        build_item(
+            &raw,
+            &crate::units::Aliases::builtin().for_notice(&meta),
+            conv,
+        )
     }
 
     fn names(u: &[Unit]) -> Vec<&str> {

@@ -152,6 +152,32 @@ impl<'a> Folded<'a> {
     }
 }
 
+/// Character positions of a text's byte offsets (Unicode scalar values), for
+/// the evidence span of each unit. Built once per item; lookups are binary
+/// searches.
+#[derive(Debug, Clone)]
+pub struct CharOffsets(Vec<usize>);
+
+impl CharOffsets {
+    /// The char boundaries of `s` (the folded view has the same characters
+    /// as the original, so either may be given).
+    pub fn new(s: &str) -> Self {
+        let mut v: Vec<usize> = s.char_indices().map(|(i, _)| i).collect();
+        v.push(s.len());
+        CharOffsets(v)
+    }
+
+    /// Character index of a byte offset (a char boundary).
+    pub fn of(&self, byte: usize) -> usize {
+        self.0.binary_search(&byte).unwrap_or_else(|i| i)
+    }
+
+    /// The character at character index `at` of `s` (the string these offsets were built from).
+    pub fn char_at(&self, s: &str, at: usize) -> Option<char> {
+        s.get(*self.0.get(at)?..)?.chars().next()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

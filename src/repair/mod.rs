@@ -15,13 +15,14 @@
 
 pub mod chrome;
 pub mod fold;
+pub mod label;
 
 use regex::Regex;
 use std::sync::LazyLock;
 
-pub use fold::{Folded, fold, fold_char};
+pub use fold::{CharOffsets, Folded, fold, fold_char};
 
-use crate::segment::label::{LineStart, Numbering, parse_label};
+use crate::repair::label::{LineStart, Numbering, parse_label};
 
 /// Whether `c` is a CJK ideograph, CJK/full-width punctuation or a curly quote.
 pub fn is_wide(c: char) -> bool {
@@ -248,11 +249,11 @@ impl Para {
         }
     }
 
-    /// [`crate::segment::label::is_section_heading`] of the folded paragraph
+    /// [`crate::repair::label::is_section_heading`] of the folded paragraph
     /// `text`: the label only needs its first characters.
     fn is_section_heading(&self, text: &str) -> bool {
         let head: String = text.chars().take(32).map(fold_char).collect();
-        !self.stop && crate::segment::label::parse_label(&head).is_some_and(|l| l.level <= 2)
+        !self.stop && crate::repair::label::parse_label(&head).is_some_and(|l| l.level <= 2)
     }
 }
 

@@ -106,11 +106,11 @@ fn numeral(s: &str, digit_by_digit: bool) -> Option<u32> {
     if digit_by_digit {
         let mut v = 0;
         for c in s.chars() {
-            v = v * 10 + super::label::parse_chinese_small(&c.to_string())?;
+            v = v * 10 + crate::repair::label::parse_chinese_small(&c.to_string())?;
         }
         return Some(v);
     }
-    super::label::parse_chinese_small(s)
+    crate::repair::label::parse_chinese_small(s)
 }
 
 fn is_note(folded: &str) -> bool {

@@ -8,7 +8,7 @@
 //! a sentence end when they continue the numbering in force.
 
 pub mod header;
-pub mod label;
+pub use crate::repair::label;
 mod table;
 
 use crate::repair::fold;

@@ -4,40 +4,18 @@
 //! from the alias tables, and a kind.
 
 pub mod alias;
-pub mod org;
 pub mod report;
-pub mod split;
 
 use crate::model::{Unit, UnitKind};
-use crate::repair::{Folded, fold};
+use crate::repair::{CharOffsets, Folded, fold};
 pub use alias::{AliasTable, Aliases};
-use std::ops::Range;
 
-/// Character positions of a text's byte offsets (Unicode scalar values), for
-/// the evidence span of each unit. Built once per item; lookups are binary
-/// searches.
-#[derive(Debug, Clone)]
-pub struct CharOffsets(Vec<usize>);
-
-impl CharOffsets {
-    /// The char boundaries of `s` (the folded view has the same characters
-    /// as the original, so either may be given).
-    pub fn new(s: &str) -> Self {
-        let mut v: Vec<usize> = s.char_indices().map(|(i, _)| i).collect();
-        v.push(s.len());
-        CharOffsets(v)
-    }
-
-    /// Character index of a byte offset (a char boundary).
-    pub fn of(&self, byte: usize) -> usize {
-        self.0.binary_search(&byte).unwrap_or_else(|i| i)
-    }
-
-    /// The character at character index `at` of `s` (the string these offsets were built from).
-    pub fn char_at(&self, s: &str, at: usize) -> Option<char> {
-        s.get(*self.0.get(at)?..)?.chars().next()
+impl crate::extract::UnitResolver for Aliases {
+    fn resolve(&self, f: &Folded, list: Range<usize>, chars: &CharOffsets) -> Vec<Unit> {
+        resolve_list(f, list, self, chars)
     }
 }
+use std::ops::Range;
 
 /// Resolve the units of one list. `f` is the item's text with its folded
 /// view; `list` a folded byte range into it; `chars` the char positions of
@@ -51,7 +29,7 @@ pub fn resolve_list(
     let folded_list = &f.folded[list.clone()];
     let mut out: Vec<Unit> = Vec::new();
     let mut prev_prefix: Option<(String, String)> = None; // (folded prefix, original prefix)
-    for r in split::split_units(folded_list) {
+    for r in crate::extract::split::split_units(folded_list) {
         let mut abs = list.start + r.start..list.start + r.end;
         // A lead mark after the name (`区财政局*`) is not part of it.
         abs.end -= f.folded[abs.clone()].len() - f.folded[abs.clone()].trim_end_matches('*').len();
@@ -103,14 +81,14 @@ fn without_scope_note(name: &str) -> &str {
     let Some(last) = name.chars().last() else {
         return name;
     };
-    if !split::is_closer(last) {
+    if !crate::extract::split::is_closer(last) {
         return name;
     }
     let mut depth = 0;
     for (i, c) in name.char_indices().rev() {
-        if split::is_closer(c) {
+        if crate::extract::split::is_closer(c) {
             depth += 1;
-        } else if split::is_opener(c) {
+        } else if crate::extract::split::is_opener(c) {
             depth -= 1;
             if depth == 0 {
                 let inner = &name[i + c.len_utf8()..name.len() - last.len_utf8()];
@@ -172,7 +150,7 @@ fn complete_on_its_own(name: &str) -> bool {
         ]
         .iter()
         .any(|e| base.ends_with(e))
-        || org::is_collective_or_vague(name)
+        || crate::extract::org::is_collective_or_vague(name)
 }
 
 /// A bare department name: no level or place prefix of its own, and not
