@@ -1,31 +1,8 @@
 //! One small test per unit-clause, numbering and target convention found in
 //! real notices (issue 3), through the library API.
 
-use fengong::{Item, Notice, Options, parse_text};
-
-fn parse(text: &str) -> Notice {
-    parse_text(text, &Options::default())
-}
-
-fn item<'a>(n: &'a Notice, path: &[&str]) -> &'a Item {
-    n.items.iter().find(|i| i.path == path).unwrap_or_else(|| {
-        panic!(
-            "no item {path:?} in {:?}",
-            n.items.iter().map(|i| &i.path).collect::<Vec<_>>()
-        )
-    })
-}
-
-fn lead(i: &Item) -> Vec<&str> {
-    i.lead_units.iter().map(|u| u.name.as_str()).collect()
-}
-
-fn resp(i: &Item) -> Vec<&str> {
-    i.responsible_units
-        .iter()
-        .map(|u| u.name.as_str())
-        .collect()
-}
+mod common;
+use common::*;
 
 #[test]
 fn label_words_bumen() {

@@ -2,11 +2,9 @@
 //! ("Items", "Items in tables without numbers") and issues #10/#12, each
 //! from an invented example, through the library API.
 
-use fengong::{Item, Notice, Options, parse_text};
-
-fn parse(text: &str) -> Notice {
-    parse_text(text, &Options::default())
-}
+mod common;
+use common::*;
+use fengong::{Item, Notice};
 
 fn paths(n: &Notice) -> Vec<String> {
     n.items.iter().map(|i| i.path.join("/")).collect()

@@ -204,3 +204,31 @@ pub fn item_paths(v: &Value) -> Vec<Value> {
         .map(|i| i["path"].clone())
         .collect()
 }
+
+/// Parse a notice given as text with the default options.
+pub fn parse(text: &str) -> fengong::Notice {
+    fengong::parse_text(text, &fengong::Options::default())
+}
+
+/// The item at `path`, or a panic listing the paths there are.
+pub fn item<'a>(n: &'a fengong::Notice, path: &[&str]) -> &'a fengong::Item {
+    n.items.iter().find(|i| i.path == path).unwrap_or_else(|| {
+        panic!(
+            "no item {path:?} in {:?}",
+            n.items.iter().map(|i| &i.path).collect::<Vec<_>>()
+        )
+    })
+}
+
+/// Names of an item's lead units.
+pub fn lead(i: &fengong::Item) -> Vec<&str> {
+    i.lead_units.iter().map(|u| u.name.as_str()).collect()
+}
+
+/// Names of an item's responsible units.
+pub fn resp(i: &fengong::Item) -> Vec<&str> {
+    i.responsible_units
+        .iter()
+        .map(|u| u.name.as_str())
+        .collect()
+}
