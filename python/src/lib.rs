@@ -90,11 +90,7 @@ fn guarded<T>(path: &str, f: impl FnOnce() -> fengong::Result<T>) -> Result<T, F
         Ok(Ok(v)) => Ok(v),
         Ok(Err(e)) => Err(Failure::from_error(path, e)),
         Err(p) => {
-            let msg = p
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| p.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "unknown panic".into());
+            let msg = fengong::error::panic_message(p.as_ref());
             Err(Failure::new(
                 Kind::Parse,
                 path,
