@@ -157,6 +157,32 @@ pub fn read(input: &Input, opts: &Options) -> Result<Notice, String> {
     }
 }
 
+/// Read every input, in order and on the batch's threads, into the notices
+/// it holds; each failure (also those met while walking) and each notice's
+/// warnings go into `report`. For subcommands that need all notices at once
+/// (`units`, `tasks`).
+pub fn read_notices(inputs: &Inputs, opts: &Options, report: &mut Report) -> Vec<Notice> {
+    for (p, e) in &inputs.failed {
+        report.failed(p, e.clone());
+    }
+    let mut notices = Vec::new();
+    run_ordered(
+        &inputs.files,
+        64,
+        |i| read_all(i, opts),
+        |i, r| match r {
+            Ok(ns) => {
+                for n in &ns {
+                    report.notice(&i.name(), n);
+                }
+                notices.extend(ns);
+            }
+            Err(e) => report.failed(&i.name(), e),
+        },
+    );
+    notices
+}
+
 /// Read one input into all the notices it holds (a workbook written by
 /// fengong holds several; any other input one).
 pub fn read_all(input: &Input, opts: &Options) -> Result<Vec<Notice>, String> {

@@ -85,24 +85,7 @@ pub fn run(args: Args) -> Result<Status> {
     }
     batch::set_jobs(args.jobs);
     let mut report = Report::default();
-    for (p, e) in &inputs.failed {
-        report.failed(p, e.clone());
-    }
-    let mut notices = Vec::new();
-    batch::run_ordered(
-        &inputs.files,
-        64,
-        |i| batch::read_all(i, &opts),
-        |i, r| match r {
-            Ok(ns) => {
-                for n in &ns {
-                    report.notice(&i.name(), n);
-                }
-                notices.extend(ns);
-            }
-            Err(e) => report.failed(&i.name(), e),
-        },
-    );
+    let notices = batch::read_notices(&inputs, &opts, &mut report);
     if notices.is_empty() {
         // Every input failed: no verdict on the unit, no output.
         report.print(false, false);

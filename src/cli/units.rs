@@ -59,22 +59,7 @@ pub fn run(args: Args) -> Result<Status> {
     }
     batch::set_jobs(args.jobs);
     let mut report = Report::default();
-    for (p, e) in &inputs.failed {
-        report.failed(p, e.clone());
-    }
-    let mut notices = Vec::new();
-    batch::run_ordered(
-        &inputs.files,
-        64,
-        |i| batch::read(i, &opts),
-        |i, r| match r {
-            Ok(n) => {
-                report.notice(&i.name(), &n);
-                notices.push(n);
-            }
-            Err(e) => report.failed(&i.name(), e),
-        },
-    );
+    let notices = batch::read_notices(&inputs, &opts, &mut report);
     if !notices.is_empty() {
         let mut rows = summarize(&notices);
         if args.unknown {
