@@ -29,6 +29,22 @@ static JIEBA: LazyLock<Jieba> = LazyLock::new(|| {
 pub fn jieba() -> &'static Jieba {
     &JIEBA
 }
+
+/// Start building the segmenter on a background thread (once per process),
+/// so that loading the dictionary, the largest start-up cost, overlaps with
+/// decoding, repair and segmentation on another core; the first caller of
+/// [`jieba`] waits only for what is left of it. Without a spare thread the
+/// segmenter is simply built on first use.
+pub fn prewarm() {
+    static STARTED: std::sync::Once = std::sync::Once::new();
+    STARTED.call_once(|| {
+        let _ = std::thread::Builder::new()
+            .name("fengong-lexicon".into())
+            .spawn(|| {
+                LazyLock::force(&JIEBA);
+            });
+    });
+}
 /// Whether `s` starts with a place name (jieba POS `ns`), e.g. `湖北特检院`, `咸宁高新区`.
 pub fn starts_with_place(s: &str) -> bool {
     let head: String = s.chars().take(8).collect();
@@ -50,6 +66,13 @@ pub fn tag(s: &str) -> Vec<(String, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn prewarming_twice_shares_one_segmenter() {
+        prewarm();
+        prewarm();
+        assert!(starts_with_place("武汉市发改委"));
+    }
 
     #[test]
     fn places_are_recognised() {

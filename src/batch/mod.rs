@@ -99,8 +99,11 @@ pub fn describe(e: &crate::Error) -> String {
     }
 }
 
-/// Run `f`, turning a panic into an error message.
+/// Run `f`, turning a panic into an error message. Every read of the
+/// batch layer passes here, so the first one also starts building the
+/// segmenter in the background ([`crate::lexicon::prewarm`]).
 fn guarded<T>(f: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
+    crate::lexicon::prewarm();
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
         Ok(r) => r,
         Err(p) => {

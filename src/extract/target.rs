@@ -32,15 +32,15 @@ const MAGNITUDES: &[&str] = &[
     "十", "百", "千", "万", "亿", "十万", "百万", "千万", "万万", "万亿", "千亿",
 ];
 
-/// Measure units (data files) with the magnitude prefixes, as one
-/// leftmost-longest automaton; each pattern carries its magnitude factor.
+/// Measure units (data files) as one leftmost-longest automaton; the
+/// magnitude prefixes (`万`, `亿`) are tried before it (see [`UnitMatcher::longest`]).
 struct UnitMatcher {
     automaton: AhoCorasick,
-    factors: Vec<f64>,
 }
 
 static UNITS: LazyLock<UnitMatcher> = LazyLock::new(|| {
-    let names: Vec<&str> = [
+    let mut names: Vec<&str> = Vec::new();
+    for name in [
         include_str!("../data/measure_units_legal.txt"),
         include_str!("../data/measure_units_counted.txt"),
     ]
@@ -48,36 +48,52 @@ static UNITS: LazyLock<UnitMatcher> = LazyLock::new(|| {
     .flat_map(|f| f.lines())
     .map(str::trim)
     .filter(|l| !l.is_empty() && !l.starts_with('#'))
-    .collect();
-    let mut patterns: Vec<String> = Vec::new();
-    let mut factors: Vec<f64> = Vec::new();
-    let mut seen = std::collections::HashSet::new();
-    let mut add = |p: String, f: f64, patterns: &mut Vec<String>, factors: &mut Vec<f64>| {
-        if seen.insert(p.clone()) {
-            patterns.push(p);
-            factors.push(f);
+    {
+        if !names.contains(&name) {
+            names.push(name);
         }
-    };
-    // Units as listed first: `千米` is a unit, not 千 × 米.
-    for n in &names {
-        add(n.to_string(), 1.0, &mut patterns, &mut factors);
-    }
-    for m in MAGNITUDES {
-        let f = magnitude_factor(m).unwrap_or(1.0);
-        for n in &names {
-            if !n.starts_with(['%', '‰']) {
-                add(format!("{m}{n}"), f, &mut patterns, &mut factors);
-            }
-        }
-        add(m.to_string(), f, &mut patterns, &mut factors);
     }
     let automaton = AhoCorasick::builder()
         .match_kind(MatchKind::LeftmostLongest)
         .start_kind(aho_corasick::StartKind::Anchored)
-        .build(&patterns)
+        .build(&names)
         .expect("measure unit automaton");
-    UnitMatcher { automaton, factors }
+    UnitMatcher { automaton }
 });
+
+impl UnitMatcher {
+    /// Byte length of the longest measure unit listed that `s` starts with.
+    fn unit_at(&self, s: &str) -> Option<usize> {
+        self.automaton
+            .find(Input::new(s).anchored(Anchored::Yes))
+            .map(|m| m.end())
+    }
+
+    /// The longest unit `s` starts with, as (byte length, magnitude factor):
+    /// a unit as listed (`千米` is a unit, not 千 × 米), a magnitude and a
+    /// unit (`万户`, not a percent sign), or a bare magnitude (`亿`). Of
+    /// equally long readings the first in that order wins, magnitudes in
+    /// [`MAGNITUDES`] order.
+    fn longest(&self, s: &str) -> Option<(usize, f64)> {
+        let mut best = self.unit_at(s).map(|len| (len, 1.0));
+        for m in MAGNITUDES {
+            let Some(rest) = s.strip_prefix(m) else {
+                continue;
+            };
+            let factor = magnitude_factor(m).unwrap_or(1.0);
+            let with_unit = (!rest.starts_with(['%', '‰']))
+                .then(|| self.unit_at(rest))
+                .flatten()
+                .map(|len| m.len() + len);
+            for len in with_unit.into_iter().chain([m.len()]) {
+                if best.is_none_or(|(l, _)| len > l) {
+                    best = Some((len, factor));
+                }
+            }
+        }
+        best
+    }
+}
 
 /// A unit read after a number: as written (spaces removed), the magnitude
 /// factor of its prefix, and the byte offset where it ends.
@@ -91,23 +107,17 @@ struct UnitMatch {
 /// between its characters allowed; a rate (`批次/千人`) is read whole.
 fn match_unit(text: &str, at: usize) -> Option<UnitMatch> {
     let (compact, ends) = compact_window(text, at, 12);
-    let m = UNITS
-        .automaton
-        .find(Input::new(&compact).anchored(Anchored::Yes))?;
-    let mut unit = compact[..m.end()].to_string();
-    let mut end = ends[compact[..m.end()].chars().count() - 1];
-    let factor = UNITS.factors[m.pattern().as_usize()];
+    let (len, factor) = UNITS.longest(&compact)?;
+    let mut unit = compact[..len].to_string();
+    let mut end = ends[compact[..len].chars().count() - 1];
     // A rate: `批次/千人`, `人/万人`.
     if let Some(rest) = text[end..].strip_prefix('/') {
         let den_at = end + 1;
         let (dc, dends) = compact_window(text, den_at, 8);
-        if let Some(d) = UNITS
-            .automaton
-            .find(Input::new(&dc).anchored(Anchored::Yes))
-        {
+        if let Some((len, _)) = UNITS.longest(&dc) {
             unit.push('/');
-            unit.push_str(&dc[..d.end()]);
-            end = dends[dc[..d.end()].chars().count() - 1];
+            unit.push_str(&dc[..len]);
+            end = dends[dc[..len].chars().count() - 1];
         } else if let Some(c) = rest.chars().next().filter(|c| "年月日人户".contains(*c)) {
             unit.push('/');
             unit.push(c);
@@ -960,6 +970,23 @@ fn sentence_deadline(sentence: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn measure_units_read_longest_with_their_magnitude() {
+        let read = |s: &str| {
+            let m = match_unit(s, 0).expect(s);
+            (m.text, m.factor)
+        };
+        // Listed units win over magnitude + unit: 千米 is a unit.
+        assert_eq!(read("千米以上"), ("千米".to_string(), 1.0));
+        assert_eq!(read("万户，"), ("万户".to_string(), 1e4));
+        assert_eq!(read("亿元"), ("亿元".to_string(), 1e8));
+        assert_eq!(read("万 户"), ("万户".to_string(), 1e4));
+        // A bare magnitude, and a rate whose denominator has one.
+        assert_eq!(read("万，"), ("万".to_string(), 1e4));
+        assert_eq!(read("批次/千人"), ("批次/千人".to_string(), 1.0));
+        assert!(match_unit("推进", 0).is_none());
+    }
     use super::*;
 
     fn targets(s: &str) -> Vec<(f64, String, String)> {

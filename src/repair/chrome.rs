@@ -10,6 +10,8 @@ use std::sync::LazyLock;
 /// The chrome vocabulary, longest words first.
 struct Chrome {
     fields: Vec<String>,
+    /// Characters in the longest field label.
+    longest_field: usize,
     controls: Vec<String>,
     breadcrumbs: Vec<String>,
 }
@@ -17,6 +19,7 @@ struct Chrome {
 static CHROME: LazyLock<Chrome> = LazyLock::new(|| {
     let mut c = Chrome {
         fields: Vec::new(),
+        longest_field: 0,
         controls: Vec::new(),
         breadcrumbs: Vec::new(),
     };
@@ -41,6 +44,7 @@ static CHROME: LazyLock<Chrome> = LazyLock::new(|| {
     for list in [&mut c.fields, &mut c.controls, &mut c.breadcrumbs] {
         list.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
     }
+    c.longest_field = c.fields.first().map_or(0, |f| f.chars().count());
     c
 });
 
@@ -119,6 +123,24 @@ fn is_separator_before_field(s: &str, i: usize) -> bool {
     s[..i].ends_with(is_separator) && field_at(&s[i..]).is_some()
 }
 
+/// Whether a colon of `line` follows a field label (spaces between
+/// allowed): the cheap test, on a few characters before each colon, that
+/// decides whether the whole line needs folding and scanning.
+fn has_field_before_colon(line: &str) -> bool {
+    line.match_indices([':', '：']).any(|(colon, _)| {
+        let mut before: Vec<char> = line[..colon]
+            .chars()
+            .rev()
+            .map(super::fold_char)
+            .skip_while(|&c| c == ' ' || c == '\t')
+            .take(CHROME.longest_field)
+            .collect();
+        before.reverse();
+        let before: String = before.into_iter().collect();
+        CHROME.fields.iter().any(|f| before.ends_with(f.as_str()))
+    })
+}
+
 /// Whether a whole line is site chrome.
 pub fn is_chrome_line(line: &str) -> bool {
     // Most lines fail on their first word: look at it before folding the line.
@@ -141,7 +163,7 @@ pub fn is_chrome_line(line: &str) -> bool {
 /// 发布时间：2023-01-05 来源：市政府办公室`): the text up to the first field label
 /// that starts the chrome, or `line` itself.
 pub fn strip_trailing_chrome(line: &str) -> &str {
-    if !line.contains([':', '：']) {
+    if !line.contains([':', '：']) || !has_field_before_colon(line) {
         return line;
     }
     let f = super::Folded::new(line);
@@ -159,6 +181,18 @@ pub fn strip_trailing_chrome(line: &str) -> &str {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn only_a_field_label_before_a_colon_needs_the_full_scan() {
+        assert!(has_field_before_colon("通知 来源　：市政府办公室"));
+        assert!(has_field_before_colon("通知 發佈時間：2023-01-05"));
+        assert!(!has_field_before_colon("牵头单位：省局注册处"));
+        assert!(!has_field_before_colon("来源不明"));
+        assert_eq!(
+            strip_trailing_chrome("关于印发方案的通知 来源　：市政府办公室"),
+            "关于印发方案的通知"
+        );
+    }
     use super::*;
 
     #[test]

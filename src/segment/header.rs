@@ -3,7 +3,7 @@
 //! attachment's own title and its preamble.
 
 use crate::model::{DocNumber, Meta};
-use crate::repair::fold;
+use crate::repair::{fold, is_han_name_ending};
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -26,9 +26,12 @@ static TITLE_WITH_SITE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(.+?(?:通知|意见|方案|决定|办法|要点|报告|规划|计划|细则|措施|清单|分工|分解|批复|通报|纲要))\s*[-_|–—]+\s*[^。]{1,40}$").unwrap()
 });
 
-/// A seal note under the signature (`(国家知识产权局代章)`).
-static SEAL_NOTE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^\(\p{Han}{2,30}(?:代章|印章|盖章)\)$").unwrap());
+/// Whether a folded line is a seal note under the signature (`(国家知识产权局代章)`).
+fn is_seal_note(f: &str) -> bool {
+    f.strip_prefix('(')
+        .and_then(|f| f.strip_suffix(')'))
+        .is_some_and(|inner| is_han_name_ending(inner, 2..=30, &["代章", "印章", "盖章"]))
+}
 
 /// Whether a folded header line is the recipients line: it ends with a
 /// colon and names collectives (`各…`) or lists several organs.
@@ -49,9 +52,30 @@ fn without_site_name(line: &str) -> String {
     }
 }
 
-static ORG: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\p{Han}{2,40}(?:国务院|办公厅|办公室|人民政府|委员会|管理局|监管局|厅|局|委|部|政府|中心|小组|院)$").unwrap()
-});
+/// Endings of an organ's name in a header line.
+const ORG_ENDINGS: &[&str] = &[
+    "国务院",
+    "办公厅",
+    "办公室",
+    "人民政府",
+    "委员会",
+    "管理局",
+    "监管局",
+    "厅",
+    "局",
+    "委",
+    "部",
+    "政府",
+    "中心",
+    "小组",
+    "院",
+];
+
+/// Whether a folded header line is an organ's name: 2 to 40 Han characters
+/// and an organ ending (`湖北省市场监督管理局`).
+fn is_org(f: &str) -> bool {
+    is_han_name_ending(f, 2..=40, ORG_ENDINGS)
+}
 
 /// Parse a document number such as `鄂市监综函〔2022〕151号` found anywhere in `s`.
 pub fn parse_doc_number(s: &str) -> Option<DocNumber> {
@@ -147,7 +171,7 @@ pub fn parse_header(header: &[String], trailer: &[String]) -> Meta {
         let issuer: Vec<&str> = header[..i]
             .iter()
             .map(|s| s.trim())
-            .filter(|s| ORG.is_match(&fold(s)) || fold(s).ends_with("文件"))
+            .filter(|s| is_org(&fold(s)) || fold(s).ends_with("文件"))
             .collect();
         if let Some(last) = issuer.last() {
             meta.issuer = Some(last.trim_end_matches("文件").to_string());
@@ -157,7 +181,7 @@ pub fn parse_header(header: &[String], trailer: &[String]) -> Meta {
     // Without a number, a first line that is an organ's name (`X文件`) is the issuer.
     if num_idx.is_none()
         && let Some(first) = folded.first()
-        && (ORG.is_match(first) || (first.ends_with("文件") && first.chars().count() <= 30))
+        && (is_org(first) || (first.ends_with("文件") && first.chars().count() <= 30))
     {
         meta.issuer = Some(header[0].trim().trim_end_matches("文件").to_string());
     }
@@ -229,14 +253,14 @@ pub fn parse_header(header: &[String], trailer: &[String]) -> Meta {
         if date_idx.is_some() {
             meta.date = parse_date(&header[d]);
             // The signature, possibly above a seal note.
-            let sealed = d > cursor + 1 && SEAL_NOTE.is_match(&folded[d - 1]);
+            let sealed = d > cursor + 1 && is_seal_note(&folded[d - 1]);
             let sig = if sealed { d - 2 } else { d.saturating_sub(1) };
-            if d > cursor && ORG.is_match(&folded[sig]) {
+            if d > cursor && is_org(&folded[sig]) {
                 meta.signature = Some(header[sig].trim().to_string());
                 body_end = sig;
             }
             k = d + 1;
-        } else if d < n && ORG.is_match(&folded[d]) {
+        } else if d < n && is_org(&folded[d]) {
             meta.signature = Some(header[d].trim().to_string());
             k = d + 1;
         }
@@ -327,9 +351,7 @@ fn issuer_of_title(title: &str) -> Option<String> {
         .filter(|s| !s.is_empty())
         .peekable();
     parts.peek()?;
-    parts
-        .all(|part| ORG.is_match(part))
-        .then(|| org.to_string())
+    parts.all(is_org).then(|| org.to_string())
 }
 
 /// End of a covering letter that has no date line: after the sentence that
@@ -349,7 +371,7 @@ fn dateless_letter_end(folded: &[String], from: usize) -> Option<usize> {
                 let f = &folded[i];
                 !f.ends_with('。')
                     && !f.starts_with("特此")
-                    && (ORG.is_match(f)
+                    && (is_org(f)
                         || f.starts_with("附件")
                         || TITLE_END.is_match(f)
                         || !f.contains('。'))
@@ -358,9 +380,19 @@ fn dateless_letter_end(folded: &[String], from: usize) -> Option<usize> {
     )
 }
 
+/// A signature glued after the letter's last sentence: organ, date, note.
+/// The organ's name is at most 30 characters ([`sign_tail`]).
 static SIGN_TAIL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"。(\p{Han}{2,30}?)([0-9〇○零一二三四五六七八九]{4}年[0-9一二三四五六七八九十]{1,3}月[0-9一二三四五六七八九十]{1,3}日)(\(此件[^)]*\))?$").unwrap()
+    Regex::new(r"。(\p{Han}{2,}?)([0-9〇○零一二三四五六七八九]{4}年[0-9一二三四五六七八九十]{1,3}月[0-9一二三四五六七八九十]{1,3}日)(\(此件[^)]*\))?$").unwrap()
 });
+
+/// The signature glued to the end of a folded line (see [`SIGN_TAIL`]).
+fn sign_tail(f: &str) -> Option<regex::Captures<'_>> {
+    SIGN_TAIL.captures(f).filter(|c| {
+        c.get(1)
+            .is_some_and(|org| org.as_str().chars().count() <= 30)
+    })
+}
 
 /// Split header lines that a crawler glued together: a title with the
 /// document number after it, recipients with the letter's body, the body
@@ -389,9 +421,9 @@ fn unglue(header: &[String]) -> Vec<String> {
         {
             cuts.push(p + 1);
         }
-        if let Some(c) = SIGN_TAIL.captures(&f.folded) {
+        if let Some(c) = sign_tail(&f.folded) {
             let org = c.get(1).expect("org");
-            if ORG.is_match(org.as_str()) {
+            if is_org(org.as_str()) {
                 cuts.push(org.start());
             }
             cuts.push(c.get(2).expect("date").start());

@@ -410,9 +410,28 @@ static DATE_TAIL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:\n|。)(?:([^\n。]{2,30}?)\n?)?([0-9〇○零一二三四五六七八九十]{4}年[0-9一二三四五六七八九十]{1,3}月[0-9一二三四五六七八九十]{1,3}日)(\s*\(此件[^)]*\))?\s*$").unwrap()
 });
 
-static ORG_LINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\p{Han}{2,30}(?:国务院|办公厅|办公室|人民政府|委员会|管理局|监管局|厅|局|委|部|政府|公司|中心|小组)$").unwrap()
-});
+/// Whether a signature line is an organ's name: 2 to 30 Han characters and
+/// an organ ending.
+fn is_org_line(s: &str) -> bool {
+    const ENDINGS: &[&str] = &[
+        "国务院",
+        "办公厅",
+        "办公室",
+        "人民政府",
+        "委员会",
+        "管理局",
+        "监管局",
+        "厅",
+        "局",
+        "委",
+        "部",
+        "政府",
+        "公司",
+        "中心",
+        "小组",
+    ];
+    crate::repair::is_han_name_ending(s, 2..=30, ENDINGS)
+}
 
 /// Remove a signature block (organ, date, note) from the end of the last
 /// item's body, returning its lines.
@@ -432,7 +451,7 @@ fn split_trailer(body: &mut String) -> Vec<String> {
     let mut trailer = Vec::new();
     if let Some(org) = caps.get(1) {
         let org_text = org.as_str().trim();
-        if ORG_LINE.is_match(org_text) {
+        if is_org_line(org_text) {
             trailer.push(org_text.to_string());
         } else {
             start = caps.get(2).expect("date").start();

@@ -443,6 +443,10 @@ pub struct Departments {
 
 const DEPARTMENTS: &str = include_str!("../data/departments.tsv");
 
+/// Names the per-thread memo of [`Departments::parse`] holds before it
+/// starts over (a few MB at most, so batch memory stays flat).
+const PARSE_MEMO_LIMIT: usize = 8192;
+
 /// Words of a collective or vague reference: never in a place or an office name.
 const NOT_PLACE: [&str; 8] = ["各", "、", "有关", "相关", "其他", "履行", "所属", "本级"];
 
@@ -628,6 +632,30 @@ impl Departments {
     /// is named, the place is not a place of that department's levels, or
     /// what follows the department is not a suffix.
     pub fn parse(&self, name: &str) -> Option<DepartmentName> {
+        // The built-in table reads the same names again and again (every
+        // item of a notice, every notice of a batch): a bounded per-thread
+        // memo keeps the reading out of the per-unit cost.
+        if std::ptr::eq(self, Departments::builtin()) {
+            thread_local! {
+                static READ: std::cell::RefCell<HashMap<String, Option<DepartmentName>>> =
+                    std::cell::RefCell::new(HashMap::new());
+            }
+            if let Some(hit) = READ.with_borrow(|m| m.get(name).cloned()) {
+                return hit;
+            }
+            let read = self.parse_uncached(name);
+            READ.with_borrow_mut(|m| {
+                if m.len() >= PARSE_MEMO_LIMIT {
+                    m.clear();
+                }
+                m.insert(name.to_string(), read.clone());
+            });
+            return read;
+        }
+        self.parse_uncached(name)
+    }
+
+    fn parse_uncached(&self, name: &str) -> Option<DepartmentName> {
         let name = name.trim();
         if let Some(open) = name.find('(')
             && name.ends_with(')')
