@@ -47,7 +47,7 @@ pub fn decode(bytes: &[u8]) -> Result<DecodedText> {
 /// replacement characters.
 fn finish(text: String, encoding: String, mut warnings: Vec<String>) -> Result<DecodedText> {
     let text = clean_controls(text, &mut warnings)?;
-    let bad = text.chars().filter(|c| *c == '\u{FFFD}').count();
+    let bad = text.matches('\u{FFFD}').count();
     if bad > 0 {
         warnings.push(format!(
             "{bad} byte sequences did not decode as {encoding} and were replaced by U+FFFD"
@@ -164,6 +164,14 @@ fn is_stray_control(c: char) -> bool {
 /// Drop a few stray control characters (with a warning); refuse content
 /// where they, or replacement characters, are common: that is a binary file.
 fn clean_controls(text: String, warnings: &mut Vec<String>) -> Result<String> {
+    // Fast path, a byte scan: no C0 control but tab, newlines and form feed,
+    // no DEL, no lead byte of a C1 control (0xC2 also leads Latin-1
+    // letters, which then take the slow path), no replacement character.
+    let suspect =
+        |b: u8| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c)) || b == 0x7f || b == 0xc2;
+    if !text.bytes().any(suspect) && !text.contains('\u{FFFD}') {
+        return Ok(text);
+    }
     let mut total = 0usize;
     let mut stray = 0usize;
     let mut replaced = 0usize;

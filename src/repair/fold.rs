@@ -38,6 +38,7 @@ static T2S: LazyLock<T2s> = LazyLock::new(|| {
 });
 
 impl T2s {
+    #[inline]
     fn get(&self, c: char) -> char {
         let u = c as u32;
         if DENSE.contains(&u) {
@@ -51,7 +52,18 @@ impl T2s {
 }
 
 /// Fold one character (width and traditional → simplified).
+#[inline]
 pub fn fold_char(c: char) -> char {
+    fold_with(&T2S, c)
+}
+
+/// [`fold_char`] with the table already at hand (folding a string looks
+/// the table up once, not once per character).
+#[inline]
+fn fold_with(t2s: &T2s, c: char) -> char {
+    if c.is_ascii() {
+        return c;
+    }
     match c {
         '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
         '\u{3000}' | '\u{00A0}' => ' ',
@@ -60,7 +72,7 @@ pub fn fold_char(c: char) -> char {
         '\u{2014}' | '\u{2015}' => '—',
         '\u{2F00}'..='\u{2FD5}' => kangxi(c),
         _ if (c as u32) < 0x3400 => c,
-        _ => T2S.get(c),
+        _ => t2s.get(c),
     }
 }
 
@@ -111,7 +123,10 @@ fn kangxi(c: char) -> char {
 
 /// Fold a whole string (see [`fold_char`]).
 pub fn fold(s: &str) -> String {
-    s.chars().map(fold_char).collect()
+    let t2s = &*T2S;
+    let mut out = String::with_capacity(s.len());
+    out.extend(s.chars().map(|c| fold_with(t2s, c)));
+    out
 }
 
 /// A string and its folded view, with byte offsets mapped between them.
@@ -130,9 +145,10 @@ impl<'a> Folded<'a> {
     pub fn new(orig: &'a str) -> Self {
         let mut folded = String::with_capacity(orig.len());
         let mut map = Vec::with_capacity(orig.len() / 2 + 1);
+        let t2s = &*T2S;
         for (ob, c) in orig.char_indices() {
             map.push((folded.len(), ob));
-            folded.push(fold_char(c));
+            folded.push(fold_with(t2s, c));
         }
         map.push((folded.len(), orig.len()));
         Folded { orig, folded, map }

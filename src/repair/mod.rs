@@ -142,7 +142,12 @@ fn remove_spliced_headers(text: &str) -> String {
 pub fn remove_artifacts(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     // A Cyrillic 'Р' between CJK characters/punctuation is a lost paragraph break.
-    let chars: Vec<char> = text.chars().collect();
+    let chars: Vec<char> = if text.contains('Р') {
+        text.chars().collect()
+    } else {
+        out.push_str(text);
+        Vec::new()
+    };
     for (i, &c) in chars.iter().enumerate() {
         if c == 'Р' {
             let prev = i.checked_sub(1).map(|j| chars[j]);
@@ -374,7 +379,10 @@ mod tests {
     fn spliced_headers_skip_an_over_long_code_and_find_the_next() {
         let text = "市人民政府文件许政〔2020〕21号推进。局文件许许许许许许许许许许〔2020〕1号与局文件鄂政〔２０２０〕3号";
         let found: Vec<&str> = spliced_headers(text).map(|r| &text[r]).collect();
-        assert_eq!(found, ["人民政府文件许政〔2020〕21号", "局文件鄂政〔２０２０〕3号"]);
+        assert_eq!(
+            found,
+            ["人民政府文件许政〔2020〕21号", "局文件鄂政〔２０２０〕3号"]
+        );
     }
     use super::*;
 

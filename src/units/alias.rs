@@ -13,6 +13,7 @@
 
 use crate::error::{Error, Result};
 use crate::model::{Meta, Unit, UnitKind};
+use rustc_hash::FxHashMap;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
@@ -434,11 +435,15 @@ pub struct Departments {
     branches: Vec<String>,
     /// Level word → the levels it stands for.
     level_words: Vec<(String, Vec<String>)>,
-    /// Full name or form → index into `types`.
-    forms: HashMap<String, usize>,
+    /// Full name or form → index into `types` (probed for every prefix of
+    /// every position of a name, so with a fast hasher).
+    forms: FxHashMap<String, usize>,
     /// Forms with a level word inside: (before `*`, after `*`, type).
     patterns: Vec<(String, String, usize)>,
     longest_form: usize,
+    /// The characters a form or a pattern can start with: most positions
+    /// of a name start none, and are passed over without a lookup.
+    first_chars: rustc_hash::FxHashSet<char>,
 }
 
 const DEPARTMENTS: &str = include_str!("../data/departments.tsv");
@@ -559,6 +564,22 @@ impl Departments {
                 sources,
             });
         }
+        let level_firsts: Vec<char> = d
+            .level_words
+            .iter()
+            .filter_map(|(w, _)| w.chars().next())
+            .collect();
+        let mut first_chars: rustc_hash::FxHashSet<char> =
+            d.forms.keys().filter_map(|f| f.chars().next()).collect();
+        for (before, _, _) in &d.patterns {
+            match before.chars().next() {
+                Some(c) => {
+                    first_chars.insert(c);
+                }
+                None => first_chars.extend(level_firsts.iter().copied()),
+            }
+        }
+        d.first_chars = first_chars;
         Ok(d)
     }
 
@@ -596,6 +617,13 @@ impl Departments {
 
     /// The longest form `rest` starts with: (type, byte length, level word inside).
     fn match_form<'a>(&self, rest: &'a str) -> Option<(usize, usize, Option<&'a str>)> {
+        if !rest
+            .chars()
+            .next()
+            .is_some_and(|c| self.first_chars.contains(&c))
+        {
+            return None;
+        }
         let mut best = None;
         for (end, c) in rest.char_indices() {
             let end = end + c.len_utf8();
@@ -637,8 +665,8 @@ impl Departments {
         // memo keeps the reading out of the per-unit cost.
         if std::ptr::eq(self, Departments::builtin()) {
             thread_local! {
-                static READ: std::cell::RefCell<HashMap<String, Option<DepartmentName>>> =
-                    std::cell::RefCell::new(HashMap::new());
+                static READ: std::cell::RefCell<FxHashMap<String, Option<DepartmentName>>> =
+                    std::cell::RefCell::new(FxHashMap::default());
             }
             if let Some(hit) = READ.with_borrow(|m| m.get(name).cloned()) {
                 return hit;

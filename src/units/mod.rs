@@ -184,10 +184,10 @@ fn looks_like_unit(name: &str) -> bool {
 
 fn is_collective(name: &str) -> bool {
     name.starts_with('各')
-        || name.contains("各成员单位")
-        || name.contains("各部门")
-        || name.contains("各地区")
-        || name.contains("各级")
+        || (name.contains('各')
+            && ["各成员单位", "各部门", "各地区", "各级"]
+                .iter()
+                .any(|w| name.contains(w)))
         || name.ends_with("成员单位")
 }
 
@@ -197,9 +197,10 @@ pub fn classify(name: &str) -> UnitKind {
     if is_collective(name) {
         return UnitKind::Collective;
     }
-    if ["相关", "有关", "其他", "履行"]
-        .iter()
-        .any(|k| name.contains(k))
+    if name.contains(['关', '他', '行'])
+        && ["相关", "有关", "其他", "履行"]
+            .iter()
+            .any(|k| name.contains(k))
     {
         return UnitKind::Vague;
     }
