@@ -5,6 +5,7 @@
 #   N=5000 benches/batch.sh     # a bigger batch
 #   RUNS=9 benches/batch.sh     # more runs per figure (medians)
 #   BIN=/tmp/old-fengong NOBUILD=1 ONLY=jobs benches/batch.sh   # another binary, speed-up only
+#   ONLY=python benches/batch.sh  # only the comparison with the Python script (5.)
 #
 # 1. Start-up: one notice (the seed) through `fengong parse`, start-up and
 #    the jieba dictionary included; a one-line notice that needs no jieba
@@ -20,7 +21,11 @@
 #    load from other processes hits both alike), MB/s, notices/s, and the
 #    speed-up per mode (the goal is >= 1.85x on two cores).
 # 4. Peak memory (`/usr/bin/time -v`, Maximum resident set size) for batches
-#    of 500, 1000 and 2000 notices: it should stay flat.
+#    of 500 and 5000 notices: it should stay flat (within 10 %).
+# 5. The same 400-notice batch through fengong and through the simple
+#    Python jieba + regex script a user would write (benches/python_baseline.py,
+#    in a virtualenv at $PY_VENV with jieba installed on first use): wall
+#    time of each, median of 3, and the ratio (the goal is >= 30x).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -83,13 +88,6 @@ generate() {
     done
 }
 
-BATCH=$WORK/batch$N
-echo
-echo "== generating $N notices into $BATCH"
-generate "$N" "$BATCH"
-BYTES=$(cat "$BATCH"/*.txt | wc -c)
-echo "$N notices, $BYTES bytes ($(awk "BEGIN{printf \"%.1f\", $BYTES/1e6}") MB)"
-
 # Wall time (seconds) of one run of a command.
 once() {
     rm -rf "$WORK/out"
@@ -100,6 +98,40 @@ once() {
 }
 
 median() { sort -g | awk '{a[NR]=$1} END{print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+
+# 5. fengong against the Python script, on one generated batch, in this run.
+if [ "$ONLY" = python ]; then
+    PY_N=${PY_N:-400}
+    PY_VENV=${PY_VENV:-$HOME/.cache/fengong-bench-venv}
+    [ -x "$PY_VENV/bin/python" ] || python3 -m venv "$PY_VENV"
+    "$PY_VENV/bin/python" -c 'import jieba' 2>/dev/null ||
+        "$PY_VENV/bin/python" -m pip install -q --disable-pip-version-check jieba
+    dir=$WORK/batch$PY_N
+    generate "$PY_N" "$dir"
+    bytes=$(cat "$dir"/*.txt | wc -c)
+    echo "== $PY_N notices ($bytes bytes): fengong against benches/python_baseline.py (median of 3)"
+    : >"$WORK/tf"
+    : >"$WORK/tp"
+    for _ in 1 2 3; do
+        once "$BIN" parse "$dir" --format jsonl -q >>"$WORK/tf"
+        echo >>"$WORK/tf"
+        once "$PY_VENV/bin/python" benches/python_baseline.py "$dir" >>"$WORK/tp"
+        echo >>"$WORK/tp"
+    done
+    tf=$(median <"$WORK/tf")
+    tp=$(median <"$WORK/tp")
+    awk -v f="$tf" -v p="$tp" -v n="$PY_N" \
+        'BEGIN{printf "fengong %.3f s (%.0f notices/s), Python %.3f s (%.0f notices/s): fengong %.1fx faster\n", f, n/f, p, n/p, p/f}'
+    exit 0
+fi
+
+BATCH=$WORK/batch$N
+echo
+echo "== generating $N notices into $BATCH"
+generate "$N" "$BATCH"
+BYTES=$(cat "$BATCH"/*.txt | wc -c)
+echo "$N notices, $BYTES bytes ($(awk "BEGIN{printf \"%.1f\", $BYTES/1e6}") MB)"
+
 
 report() {
     local what=$1 secs=$2
@@ -140,7 +172,7 @@ done
 echo
 echo "== peak memory (Maximum resident set size), --format jsonl, json and --out-dir, --jobs 2"
 if [ -x /usr/bin/time ]; then
-    for n in 500 1000 2000; do
+    for n in 500 5000; do
         dir=$WORK/batch$n
         if [ "$n" != "$N" ]; then generate "$n" "$dir"; fi
         rss() {
