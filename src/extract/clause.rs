@@ -167,6 +167,29 @@ fn slot_of_label(label: &str) -> Slot {
     }
 }
 
+/// The role words by their first character, so that a text is searched
+/// for all of them in one pass.
+static ROLE_WORDS_BY_FIRST: LazyLock<rustc_hash::FxHashMap<char, Vec<&'static str>>> =
+    LazyLock::new(|| {
+        let mut m: rustc_hash::FxHashMap<char, Vec<&'static str>> = Default::default();
+        for (w, _) in ROLE_WORDS.iter() {
+            if let Some(c) = w.chars().next() {
+                m.entry(c).or_default().push(w);
+            }
+        }
+        m
+    });
+
+/// Whether a role word occurs anywhere in `s`.
+fn contains_role_word(s: &str) -> bool {
+    let by_first = &*ROLE_WORDS_BY_FIRST;
+    s.char_indices().any(|(i, c)| {
+        by_first
+            .get(&c)
+            .is_some_and(|words| words.iter().any(|w| s[i..].starts_with(w)))
+    })
+}
+
 /// The role word `s` ends with: (start of the word, role).
 fn role_suffix(s: &str) -> Option<(usize, Role)> {
     let s = s.trim_end_matches(['。', ' ']);
@@ -262,7 +285,7 @@ fn open_len(text: &str, at: usize) -> usize {
 fn truncated_clause(text: &str, open: usize, nested_open: Option<usize>, out: &mut Vec<Clause>) {
     let start = open + open_len(text, open);
     let content = &text[start..];
-    let has_role = LABEL.is_match(content) || ROLE_WORDS.iter().any(|(w, _)| content.contains(w));
+    let has_role = LABEL.is_match(content) || contains_role_word(content);
     if !has_role {
         return;
     }
@@ -423,7 +446,7 @@ fn assignment_sentences(text: &str, out: &mut Vec<Clause>) {
 }
 
 fn role_suffix_anywhere(s: &str) -> Option<()> {
-    ROLE_WORDS.iter().any(|(w, _)| s.contains(w)).then_some(())
+    contains_role_word(s).then_some(())
 }
 
 /// `X会同Y`: the ranges of X and Y, when `会同` stands between two lists at top level.
