@@ -19,11 +19,26 @@ static JIEBA: LazyLock<Jieba> = LazyLock::new(|| {
         include_str!("data/jieba/core_dict.txt"),
         include_str!("data/user_dict.txt"),
     ] {
-        j.load_dict(&mut std::io::Cursor::new(dict))
-            .expect("embedded dictionaries are valid");
+        add_words(&mut j, dict);
     }
     j
 });
+
+/// Add the `word freq tag` lines of an embedded dictionary, as
+/// `Jieba::load_dict` reads them (a later entry of a word replaces its
+/// frequency; a missing frequency is 0), straight from the string: without
+/// the per-line copy and UTF-8 check of reading through `BufRead`.
+fn add_words(j: &mut Jieba, dict: &str) {
+    for line in dict.lines() {
+        let mut fields = line.split_whitespace();
+        let Some(word) = fields.next() else { continue };
+        let freq = fields.next().map_or(0, |f| {
+            f.parse::<usize>()
+                .expect("embedded dictionaries have integer frequencies")
+        });
+        j.add_word(word, Some(freq), Some(fields.next().unwrap_or("")));
+    }
+}
 
 /// The process-wide segmenter.
 pub fn jieba() -> &'static Jieba {
