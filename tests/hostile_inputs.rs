@@ -331,3 +331,104 @@ fn deeply_nested_html_is_flattened() {
         warnings(&v)
     );
 }
+
+/// The issue's last check: a batch of 200 good notices with each hostile
+/// file of this issue mixed in converts all 200, in JSON Lines and with
+/// `--out-dir`; the hostile files are either converted (with their
+/// warnings) or refused by name, and nothing aborts the batch.
+#[test]
+fn two_hundred_good_notices_survive_every_hostile_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = dir.path().join("in");
+    std::fs::create_dir(&inputs).unwrap();
+    let mut sources: Vec<String> = vec![SEED.to_string()];
+    for e in std::fs::read_dir(repo("corpus")).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "txt") {
+            sources.push(std::fs::read_to_string(p).unwrap());
+        }
+    }
+    sources.sort();
+    for k in 0..200 {
+        let text = format!("{}\n", sources[k % sources.len()]);
+        write(&inputs, &format!("good{k:03}.txt"), text.as_bytes());
+    }
+    // Every hostile input of the issue, refused or converted.
+    let refused = ["far.xls", "far.ods", "picture.txt", "cut.docx"];
+    write(&inputs, "far.xlsx", &task_xlsx(3, &[(99_998, 16_383)]));
+    write(&inputs, "far.xls", &far_cell_xls());
+    write(&inputs, "far.ods", &far_cell_ods());
+    let mut nul = SEED.as_bytes().to_vec();
+    nul.insert(0, 0);
+    write(&inputs, "nul.txt", &nul);
+    let utf16: Vec<u8> = SEED.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    write(&inputs, "utf16.txt", &utf16);
+    let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+    png.extend((0..4000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8));
+    write(&inputs, "picture.txt", &png);
+    let page = format!(
+        "<html><head><meta charset=\"big5\"></head><body><p>{}</p></body></html>",
+        SEED.replace('\n', "</p><p>")
+    );
+    write(&inputs, "page.html", &encoding_rs::GBK.encode(&page).0);
+    write(
+        &inputs,
+        "deep.html",
+        format!(
+            "<html><body>{}1.推进改革</body></html>",
+            "<div>".repeat(20_000)
+        )
+        .as_bytes(),
+    );
+    write(
+        &inputs,
+        "same.pdf",
+        &repeated_pdf(300, &["1. Task one", "2. Task two"]),
+    );
+    let labels: String = (1..=1002).map(|i| format!("{i}.第{i}项任务\n")).collect();
+    write(&inputs, "labels.txt", labels.as_bytes());
+    let docx = std::fs::read(repo("fixtures/formats/seed.docx")).unwrap();
+    write(&inputs, "cut.docx", &docx[..docx.len() / 2]);
+
+    let hostile = 11;
+    let out = fengong(&["parse", inputs.to_str().unwrap(), "--format", "jsonl", "-q"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    let sources: Vec<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            v["source"].as_str().unwrap().to_string()
+        })
+        .collect();
+    for k in 0..200 {
+        let name = format!("good{k:03}.txt");
+        assert!(
+            sources.iter().any(|s| s.ends_with(&name)),
+            "{name} missing: {err}"
+        );
+    }
+    assert_eq!(
+        sources.len(),
+        200 + hostile - refused.len(),
+        "{sources:?}\n{err}"
+    );
+    for name in refused {
+        assert!(err.contains(name), "{name} is not named: {err}");
+    }
+
+    let outs = dir.path().join("out");
+    let out = fengong(&[
+        "parse",
+        inputs.to_str().unwrap(),
+        "--out-dir",
+        outs.to_str().unwrap(),
+        "-q",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    for k in 0..200 {
+        let json = outs.join(format!("good{k:03}.json"));
+        let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+        assert!(n_items(&v) > 0, "{}", json.display());
+    }
+}
