@@ -196,6 +196,44 @@ impl CharOffsets {
 
 #[cfg(test)]
 mod tests {
+
+    /// The offset of the character-by-character map the breaks replace.
+    fn naive_orig_offset(orig: &str, folded_offset: usize) -> usize {
+        let mut map = Vec::new();
+        let mut folded_len = 0;
+        for (ob, c) in orig.char_indices() {
+            map.push((folded_len, ob));
+            folded_len += fold_char(c).len_utf8();
+        }
+        map.push((folded_len, orig.len()));
+        match map.binary_search_by_key(&folded_offset, |p| p.0) {
+            Ok(i) => map[i].1,
+            Err(i) => map[i.saturating_sub(1)].1,
+        }
+    }
+
+    #[test]
+    fn offsets_map_back_like_a_per_character_map() {
+        for s in [
+            "",
+            "abc",
+            "（牵头单位：省局注册处，责任单位：各市州）",
+            "達到850萬戶，佔比98％以上",
+            "\u{00A0}甲\u{3000}乙\u{2F00}丙〔2022〕151号",
+            "𠀀𡈽體、，a，，b",
+            "關(guān)于",
+        ] {
+            let f = Folded::new(s);
+            assert_eq!(f.folded, fold(s));
+            for off in 0..=f.folded.len() + 2 {
+                assert_eq!(
+                    f.orig_offset(off),
+                    naive_orig_offset(s, off),
+                    "{s:?} at {off}"
+                );
+            }
+        }
+    }
     use super::*;
 
     #[test]
