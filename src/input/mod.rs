@@ -10,6 +10,7 @@
 pub mod docx;
 pub mod fengong_xlsx;
 pub mod html;
+mod ods;
 pub mod pdf;
 pub mod sheet;
 pub mod text;

@@ -1,4 +1,5 @@
-//! Spreadsheet reader (calamine): XLSX, XLS and ODS workbooks.
+//! Spreadsheet reader: XLSX (calamine's cell stream), XLS (calamine) and
+//! ODS (streamed from `content.xml`, see `ods.rs`) workbooks.
 //!
 //! A task-division workbook is a table: 序号 / 重点任务 / 牵头单位 / 责任单位 /
 //! 完成时限 … The reader finds the header row wherever it sits, fills merged
@@ -20,8 +21,9 @@ use crate::error::{Error, Result};
 const MAX_ROWS: usize = 100_000;
 /// Most columns read per sheet; cells further right are dropped with a warning.
 const MAX_COLS: usize = 200;
-/// Largest grid (rows × columns of a sheet's bounding box) calamine is asked
-/// to allocate for an XLS or ODS sheet, which it reads as a dense grid.
+/// Largest grid (rows × columns of a sheet's bounding box) of an XLS sheet,
+/// which calamine reads as a dense grid, or of an ODS sheet, whose repeated
+/// rows and columns the ODS reader expands.
 pub(crate) const MAX_GRID_CELLS: u64 = 2_000_000;
 
 /// Largest total declared uncompressed size of a zipped workbook.
@@ -337,18 +339,17 @@ fn read_xls(bytes: &[u8], budget: &mut Budget) -> Result<Vec<Vec<Vec<String>>>> 
 }
 
 fn read_ods(bytes: &[u8], budget: &mut Budget) -> Result<Vec<Vec<Vec<String>>>> {
-    let mut wb: calamine::Ods<_> =
-        calamine::Ods::new(Cursor::new(bytes)).map_err(|e| corrupt("ods", e))?;
-    let mut out = Vec::new();
-    for name in visible_sheets(wb.sheets_metadata()) {
-        let range = wb
-            .worksheet_range(&name)
-            .map_err(|e| corrupt("ods", format!("sheet {name}: {e}")))?;
-        // calamine does not expose ODS merged regions; the renderer's fill-down
-        // of section columns covers the common case.
-        out.push(cells_to_rows(&name, range_cells(&range), &[], budget));
-    }
-    Ok(out)
+    // Streamed (`super::ods`): calamine's dense grid, and the copy of it
+    // `worksheet_range` returns, cost 12.7× the file.
+    let sheets = super::ods::read_sheets(bytes, cell_text)?;
+    // Hidden sheets hold lookup lists and scratch data; all sheets count
+    // when none is shown.
+    let any_visible = sheets.iter().any(|s| s.visible);
+    Ok(sheets
+        .into_iter()
+        .filter(|s| s.visible || !any_visible)
+        .map(|s| cells_to_rows(&s.name, s.cells, &s.merges, budget))
+        .collect())
 }
 
 /// The non-empty cells of a calamine range.
@@ -819,6 +820,23 @@ pub(crate) fn starts_with_label(text: &str) -> bool {
     head.chars().all(|c| c.is_ascii_digit()) || parse_chinese_number(&head).is_some()
 }
 
+/// Rendered lines joined as they come (one copy of the text, not a
+/// list of lines and then their join).
+#[derive(Default)]
+struct Lines {
+    text: String,
+    any: bool,
+}
+
+impl Lines {
+    fn push(&mut self, line: String) {
+        if std::mem::replace(&mut self.any, true) {
+            self.text.push('\n');
+        }
+        self.text.push_str(&line);
+    }
+}
+
 /// Render a table with a 分工 header row (序号 / 重点任务 / 牵头单位 / 责任单位 …)
 /// as notice text, one line per section or task. Rows above the header come
 /// out as plain lines (titles, preambles). `None` when no header row is found.
@@ -868,7 +886,7 @@ pub(crate) fn render_task_table(rows: &[Vec<String>]) -> Option<String> {
     ];
     let header_norm: Vec<String> = rows[hidx].iter().map(|c| clean_cell(c, "")).collect();
 
-    let mut out: Vec<String> = Vec::new();
+    let mut out = Lines::default();
     for row in &rows[..hidx] {
         let line = plain_row(row);
         if !line.is_empty() {
@@ -1041,7 +1059,7 @@ pub(crate) fn render_task_table(rows: &[Vec<String>]) -> Option<String> {
             }
         }
     }
-    Some(out.join("\n"))
+    Some(out.text)
 }
 
 /// Test helper: the format fixtures built from the seed notice
@@ -1331,6 +1349,107 @@ mod tests {
         format!(
             r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet><table:table table:name="表一">{rows}</table:table></office:spreadsheet></office:body></office:document-content>"#
         )
+    }
+
+    /// Every cell kind, repeat and sheet style a workbook can have, read by
+    /// the streaming reader and by calamine: the same cells.
+    #[test]
+    fn streamed_ods_cells_equal_calamines() {
+        let ns = r#"xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" xmlns:calcext="urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0""#;
+        let rows = r#"
+<table:table-row><table:table-cell office:value-type="string"><text:p>序号</text:p></table:table-cell><table:table-cell office:value-type="string"><text:p>重点任务</text:p></table:table-cell><table:table-cell table:number-columns-repeated="2"/><table:table-cell office:value-type="string" office:string-value="牵头&amp;单位"/></table:table-row>
+<table:table-row table:number-rows-repeated="2"><table:table-cell table:number-columns-repeated="3"/></table:table-row>
+<table:table-row><table:table-cell office:value-type="float" office:value="1"><text:p>1</text:p></table:table-cell><table:table-cell office:value-type="string"><text:p>推进<text:s text:c="3"/>改革</text:p><text:p>第二段<text:tab/>甲<text:line-break/>乙&lt;丙&#x4E01;</text:p><office:annotation><text:p>批注不读</text:p></office:annotation></table:table-cell><table:table-cell office:value-type="percentage" office:value="0.985"/><table:table-cell office:value-type="boolean" office:boolean-value="true"/><table:table-cell office:value-type="date" office:date-value="2022-12-31T00:00:00"/><table:table-cell office:value-type="time" office:time-value="PT12H30M"/></table:table-row>
+<table:table-row table:number-rows-repeated="3"><table:table-cell office:value-type="string" table:number-columns-repeated="2"><text:p>重复</text:p></table:table-cell><table:covered-table-cell/><table:table-cell><text:p>无类型不读</text:p></table:table-cell><table:table-cell office:value-type="float" office:value="2.5"/></table:table-row>
+<table:table-row><table:table-cell table:number-columns-repeated="4"/><table:table-cell calcext:value-type="error" office:value-type="string" office:string-value=""><text:p>#DIV/0!</text:p></table:table-cell></table:table-row>"#;
+        let content = format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content {ns}><office:automatic-styles><style:style style:name="ta1" style:family="table"><style:table-properties table:display="true"/></style:style><style:style style:name="ta2" style:family="table"><style:table-properties table:display="false"/></style:style></office:automatic-styles><office:body><office:spreadsheet><table:table table:name="任务" table:style-name="ta1">{rows}</table:table><table:table table:name="隐藏" table:style-name="ta2"><table:table-row><table:table-cell office:value-type="string"><text:p>下拉</text:p></table:table-cell></table:table-row></table:table><table:table table:name="空表"/></office:spreadsheet></office:body></office:document-content>"#
+        );
+        let bytes = ods(&content);
+        let streamed = super::super::ods::read_sheets(&bytes, cell_text).unwrap();
+        let mut wb: calamine::Ods<_> = calamine::Ods::new(Cursor::new(&bytes[..])).unwrap();
+        let meta = wb.sheets_metadata().to_vec();
+        assert_eq!(
+            streamed
+                .iter()
+                .map(|s| (s.name.as_str(), s.visible))
+                .collect::<Vec<_>>(),
+            meta.iter()
+                .map(|m| (
+                    m.name.as_str(),
+                    m.visible == calamine::SheetVisible::Visible
+                ))
+                .collect::<Vec<_>>()
+        );
+        for sheet in &streamed {
+            let mut ours = sheet.cells.clone();
+            ours.sort();
+            let mut theirs = range_cells(&wb.worksheet_range(&sheet.name).unwrap());
+            theirs.sort();
+            assert_eq!(ours, theirs, "sheet {}", sheet.name);
+        }
+        let task = &streamed[0].cells;
+        assert!(
+            task.contains(&(3, 1, "推进   改革\n第二段\t甲\n乙<丙丁".to_string())),
+            "{task:?}"
+        );
+        assert!(task.contains(&(0, 4, "牵头&单位".to_string())));
+        assert!(task.contains(&(6, 1, "重复".to_string())));
+    }
+
+    /// ODS merged regions (calamine does not report them) are filled like
+    /// XLSX ones: a section cell spanning two rows heads both.
+    #[test]
+    fn ods_merged_cells_are_filled() {
+        let cell = |t: &str| {
+            format!(
+                r#"<table:table-cell office:value-type="string"><text:p>{t}</text:p></table:table-cell>"#
+            )
+        };
+        let rows = format!(
+            r#"<table:table-row>{}{}{}</table:table-row><table:table-row><table:table-cell office:value-type="string" table:number-rows-spanned="2"><text:p>一、优化营商环境</text:p></table:table-cell>{}{}</table:table-row><table:table-row><table:covered-table-cell/>{}{}</table:table-row>"#,
+            cell("重点任务"),
+            cell("具体措施"),
+            cell("牵头单位"),
+            cell("推进证照分离改革"),
+            cell("省市场监管局"),
+            cell("推进登记便利化"),
+            cell("省发展改革委"),
+        );
+        let sheets = super::super::ods::read_sheets(&ods(&ods_table(&rows)), cell_text).unwrap();
+        assert_eq!(
+            sheets[0].merges,
+            [Dimensions {
+                start: (1, 0),
+                end: (2, 0)
+            }]
+        );
+        let (text, _) = read(&ods(&ods_table(&rows)), Format::Ods).unwrap();
+        // The same table as an XLSX workbook with the same merged range.
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        for (c, h) in ["重点任务", "具体措施", "牵头单位"].iter().enumerate() {
+            ws.write_string(0, c as u16, *h).unwrap();
+        }
+        ws.merge_range(
+            1,
+            0,
+            2,
+            0,
+            "一、优化营商环境",
+            &rust_xlsxwriter::Format::new(),
+        )
+        .unwrap();
+        ws.write_string(1, 1, "推进证照分离改革").unwrap();
+        ws.write_string(1, 2, "省市场监管局").unwrap();
+        ws.write_string(2, 1, "推进登记便利化").unwrap();
+        ws.write_string(2, 2, "省发展改革委").unwrap();
+        let (xlsx_text, _) = read(&wb.save_to_buffer().unwrap(), Format::Xlsx).unwrap();
+        assert!(
+            text.contains("推进登记便利化（牵头单位：省发展改革委）"),
+            "{text}"
+        );
+        assert_eq!(text, xlsx_text);
     }
 
     #[test]
