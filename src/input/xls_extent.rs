@@ -6,6 +6,11 @@
 //! compound file (CFB) far enough to find the `Workbook` stream, scans its
 //! BIFF cell records for their row and column, and refuses a workbook whose
 //! sheets together span more than the allowed number of cells.
+//!
+//! It also refuses a compound file whose sector chains loop
+//! ([`check_chains`]): calamine follows a chain until its end, or until the
+//! length a directory entry gives, appending every sector, so a loop grows
+//! without bound (a 45 KB file found by fuzzing took 24 GB).
 
 use crate::error::{Error, Result};
 
@@ -184,6 +189,201 @@ impl Extent {
     }
 }
 
+const SIGNATURE: &[u8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
+/// Sector ids from here up are markers, not sectors (calamine's bound on
+/// the DIFAT chain).
+const RESERVED_SECTORS: u32 = 0xFFFF_FFFA;
+const DIFAT_SECTOR: u32 = 0xFFFF_FFFC;
+/// calamine reads a stream shorter than this from the mini stream.
+const MINI_STREAM_CUTOFF: usize = 4096;
+
+/// The sectors of a compound file as calamine addresses them: sector `id`
+/// follows the header, ids up to `file length / sector size` are read (a
+/// sector past the end of the file is short or empty).
+struct Sectors<'a> {
+    bytes: &'a [u8],
+    size: usize,
+    max_id: u32,
+}
+
+impl<'a> Sectors<'a> {
+    fn get(&self, id: u32) -> Option<&'a [u8]> {
+        if id > self.max_id {
+            return None;
+        }
+        let start = (id as usize + 1).saturating_mul(self.size);
+        let end = start.saturating_add(self.size).min(self.bytes.len());
+        Some(self.bytes.get(start..end).unwrap_or(&[]))
+    }
+}
+
+/// How following one chain the way calamine does ends.
+enum Walk {
+    /// At its end, at its length, or at a link calamine refuses.
+    Ends(Vec<u8>),
+    /// Back at a sector already read, before the length was reached.
+    Loops(u32),
+}
+
+/// Follow the chain from `first` through `links`, reading `sector(id)` for
+/// each link, up to `len` bytes, as calamine's `get_chain` does.
+fn walk<'a>(
+    first: u32,
+    links: &[u32],
+    len: usize,
+    sector: impl Fn(u32) -> Option<&'a [u8]>,
+) -> Walk {
+    let mut out = Vec::new();
+    let mut seen = vec![false; links.len()];
+    let mut id = first;
+    while id != END_OF_CHAIN {
+        let Some(bytes) = sector(id) else {
+            return Walk::Ends(out);
+        };
+        out.extend_from_slice(&bytes[..bytes.len().min(len - out.len())]);
+        if out.len() >= len {
+            return Walk::Ends(out);
+        }
+        let Some(next) = links.get(id as usize) else {
+            return Walk::Ends(out);
+        };
+        if std::mem::replace(&mut seen[id as usize], true) {
+            return Walk::Loops(id);
+        }
+        id = *next;
+    }
+    Walk::Ends(out)
+}
+
+fn u32s(b: &[u8]) -> impl Iterator<Item = u32> + '_ {
+    b.chunks_exact(4)
+        .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+}
+
+/// Refuse a compound file in which a chain calamine follows when it opens
+/// an XLS workbook loops: the directory, the mini stream and its table, and
+/// the `Workbook` (or `Book`) stream. The header and tables are read exactly
+/// as calamine reads them; anything calamine itself refuses is left to it.
+pub fn check_chains(bytes: &[u8]) -> Result<()> {
+    let looped = |what: &str, id: u32| {
+        Err(Error::Corrupt {
+            format: "xls",
+            detail: format!("the compound file's {what} chain loops back to sector {id}"),
+        })
+    };
+    if bytes.len() < 512 || &bytes[..8] != SIGNATURE {
+        return Ok(());
+    }
+    let size = match u16_at(bytes, 30) {
+        Some(0x9) => 512,
+        Some(0xC) => 4096,
+        _ => return Ok(()),
+    };
+    let Some(header) = bytes.get(..512) else {
+        return Ok(());
+    };
+    let sectors = Sectors {
+        bytes,
+        size,
+        max_id: u32::try_from(bytes.len() / size).unwrap_or(u32::MAX),
+    };
+    let field = |at: usize| u32_at(header, at).unwrap_or(END_OF_CHAIN);
+    let (dir_start, mini_fat_start, mini_fat_len, difat_start) =
+        (field(48), field(60), field(64) as usize, field(68));
+    // The DIFAT: 109 entries in the header, then its own chain (bounded).
+    let mut difat: Vec<u32> = u32s(&header[76..512]).collect();
+    let mut id = difat_start;
+    let mut steps = 0u32;
+    while id < RESERVED_SECTORS {
+        steps += 1;
+        if steps > sectors.max_id.saturating_add(1) {
+            return Ok(());
+        }
+        let Some(s) = sectors.get(id) else {
+            return Ok(());
+        };
+        difat.extend(u32s(s));
+        let Some(next) = difat.pop() else {
+            return Ok(());
+        };
+        id = next;
+    }
+    let mut fat = Vec::new();
+    for id in difat.into_iter().filter(|id| *id < DIFAT_SECTOR) {
+        let Some(s) = sectors.get(id) else {
+            return Ok(());
+        };
+        fat.extend(u32s(s));
+    }
+    let regular = |id: u32| sectors.get(id);
+    let dirs = match walk(dir_start, &fat, usize::MAX, regular) {
+        Walk::Ends(d) => d,
+        Walk::Loops(id) => return looped("directory", id),
+    };
+    let entries: Vec<(String, u32, usize)> = dirs
+        .chunks_exact(128)
+        .map(|e| {
+            let units: Vec<u16> = (0..32)
+                .filter_map(|k| u16_at(e, 2 * k))
+                .take_while(|u| *u != 0)
+                .collect();
+            let len = if size == 512 {
+                u32_at(e, 120).map_or(0, |l| l as usize)
+            } else {
+                u64::from_le_bytes(e[120..128].try_into().unwrap_or_default()) as usize
+            };
+            (
+                String::from_utf16_lossy(&units),
+                u32_at(e, 116).unwrap_or(END_OF_CHAIN),
+                len,
+            )
+        })
+        .collect();
+    let Some(root) = entries.first() else {
+        return Ok(());
+    };
+    let (mut mini_stream, mut mini_fat) = (Vec::new(), Vec::new());
+    if mini_fat_len > 0 {
+        mini_stream = match walk(root.1, &fat, root.2, regular) {
+            Walk::Ends(m) => m,
+            Walk::Loops(id) => return looped("mini stream", id),
+        };
+        mini_fat = match walk(
+            mini_fat_start,
+            &fat,
+            mini_fat_len.saturating_mul(size),
+            regular,
+        ) {
+            Walk::Ends(m) => u32s(&m).collect(),
+            Walk::Loops(id) => return looped("mini sector table", id),
+        };
+    }
+    let stream = ["Workbook", "Book"].iter().find_map(|name| {
+        entries
+            .iter()
+            .find(|(n, _, _)| n.eq_ignore_ascii_case(name))
+    });
+    if let Some((_, start, len)) = stream {
+        let walked = if *len < MINI_STREAM_CUTOFF {
+            let mini = |id: u32| {
+                let at = (id as usize).saturating_mul(64);
+                Some(
+                    mini_stream
+                        .get(at..at.saturating_add(64).min(mini_stream.len()))
+                        .unwrap_or(&[]),
+                )
+            };
+            walk(*start, &mini_fat, *len, mini)
+        } else {
+            walk(*start, &fat, *len, regular)
+        };
+        if let Walk::Loops(id) = walked {
+            return looped("workbook stream", id);
+        }
+    }
+    Ok(())
+}
+
 /// Refuse an XLS workbook whose sheets together span more than `max_cells`
 /// cells. A file whose structure cannot be followed is left to calamine,
 /// which reports it as damaged.
@@ -279,6 +479,32 @@ pub fn check(bytes: &[u8], max_cells: u64) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
+
+    /// The seed workbook with the FAT entry of its first directory sector
+    /// pointing back at that sector: calamine would append it forever.
+    #[test]
+    fn a_looping_directory_chain_is_refused_before_calamine_reads_it() {
+        let seed = std::fs::read(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/formats/seed.xls"),
+        )
+        .unwrap();
+        assert!(check_chains(&seed).is_ok());
+        let dir_start = u32_at(&seed, 48).unwrap();
+        let fat_sector = u32_at(&seed, 76).unwrap();
+        assert!(
+            dir_start < 128,
+            "the directory starts in the first FAT sector"
+        );
+        let mut looped = seed.clone();
+        let at = (fat_sector as usize + 1) * 512 + 4 * dir_start as usize;
+        looped[at..at + 4].copy_from_slice(&dir_start.to_le_bytes());
+        let err = check_chains(&looped).unwrap_err().to_string();
+        assert!(err.contains("directory chain loops"), "{err}");
+        let err = crate::input::sheet::read(&looped, super::super::Format::Xls)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("damaged xls file"), "{err}");
+    }
     use super::*;
 
     #[test]
