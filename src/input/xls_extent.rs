@@ -384,6 +384,36 @@ pub fn check_chains(bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
+/// The rows and columns a DIMENSIONS record makes calamine reserve, read as
+/// calamine reads it (first row, last row + 1, first column, last column +
+/// 1; a first column past IV or after the last counts from A), with its
+/// `end - start + 1` wrapping as it does in a release build.
+fn declared_dimensions(data: &[u8]) -> Option<(u64, u64)> {
+    let (rf, rl, mut cf, cl) = match data.len() {
+        10 => (
+            u32::from(u16_at(data, 0)?),
+            u32::from(u16_at(data, 2)?),
+            u32::from(u16_at(data, 4)?),
+            u32::from(u16_at(data, 6)?),
+        ),
+        14 | 16 => (
+            u32_at(data, 0)?,
+            u32_at(data, 4)?,
+            u32::from(u16_at(data, 8)?),
+            u32::from(u16_at(data, 10)?),
+        ),
+        _ => return None,
+    };
+    if cf > 0xFF || cl < cf {
+        cf = 0;
+    }
+    if rl < 1 || cl < 1 {
+        return Some((1, 1));
+    }
+    let span = |first: u32, last: u32| u64::from(last.wrapping_sub(first).wrapping_add(1));
+    Some((span(rf, rl - 1), span(cf, cl - 1)))
+}
+
 /// Refuse an XLS workbook whose sheets together span more than `max_cells`
 /// cells. A file whose structure cannot be followed is left to calamine,
 /// which reports it as damaged.
@@ -456,6 +486,23 @@ pub fn check(bytes: &[u8], max_cells: u64) -> Result<()> {
                     e.add(u32::from(r), u32::from(c), u32::from(c));
                 }
             }
+            // DIMENSIONS: calamine reserves rows × columns cells from it
+            // before reading any (a forged one asked for 43 GB).
+            0x0200 => {
+                if let Some((rows, cols)) = declared_dimensions(data)
+                    && rows.saturating_mul(cols) > max_cells
+                {
+                    let start = current.as_ref().map_or(at, |(s, _)| *s);
+                    let name = names
+                        .iter()
+                        .find(|(pos, _)| *pos as usize == start)
+                        .map(|(_, n)| n.clone())
+                        .unwrap_or_else(|| format!("at offset {start}"));
+                    return Err(Error::Limit(format!(
+                        "sheet {name} declares {rows} rows × {cols} columns (its DIMENSIONS record), more than {max_cells} cells"
+                    )));
+                }
+            }
             // MULRK: row, first column, …, last column.
             0x00BD if data.len() >= 6 => {
                 if let (Some((_, e)), Some(r), Some(c0), Some(c1)) = (
@@ -479,6 +526,24 @@ pub fn check(bytes: &[u8], max_cells: u64) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
+
+    /// The seed workbook with its DIMENSIONS record claiming 268 million
+    /// rows: calamine would reserve them all before reading a cell.
+    #[test]
+    fn a_forged_dimensions_record_is_refused() {
+        let mut xls = std::fs::read(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/formats/seed.xls"),
+        )
+        .unwrap();
+        let at = xls
+            .windows(4)
+            .position(|w| w == [0x00, 0x02, 0x0E, 0x00])
+            .expect("a DIMENSIONS record");
+        xls[at + 8..at + 12].copy_from_slice(&0x1000_0000u32.to_le_bytes());
+        let err = check(&xls, 2_000_000).unwrap_err().to_string();
+        assert!(err.contains("DIMENSIONS"), "{err}");
+        assert_eq!(declared_dimensions(&[0; 14]), Some((1, 1)));
+    }
 
     /// The seed workbook with the FAT entry of its first directory sector
     /// pointing back at that sector: calamine would append it forever.
@@ -517,7 +582,7 @@ mod tests {
         check(&bytes, 2_000_000).unwrap();
         // …and a small bound catches it: the scan sees its cells.
         let err = check(&bytes, 10).unwrap_err().to_string();
-        assert!(err.contains("spans"), "{err}");
+        assert!(err.contains("spans") || err.contains("declares"), "{err}");
     }
 
     /// The seed workbook with its first LABELSST cell moved to IV65536.
