@@ -41,10 +41,7 @@ pub fn read(bytes: &[u8], format: Format) -> Result<(String, Vec<String>)> {
     }
     match format {
         Format::Ods => check_ods_extent(bytes)?,
-        Format::Xls => {
-            super::xls_extent::check_chains(bytes)?;
-            super::xls_extent::check(bytes, MAX_GRID_CELLS)?;
-        }
+        Format::Xls => super::xls_extent::check(bytes, MAX_GRID_CELLS)?,
         _ => {}
     }
     let name = format.as_str();

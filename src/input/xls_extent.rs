@@ -7,10 +7,15 @@
 //! BIFF cell records for their row and column, and refuses a workbook whose
 //! sheets together span more than the allowed number of cells.
 //!
-//! It also refuses a compound file whose sector chains loop
-//! ([`check_chains`]): calamine follows a chain until its end, or until the
-//! length a directory entry gives, appending every sector, so a loop grows
-//! without bound (a 45 KB file found by fuzzing took 24 GB).
+//! The compound file is read exactly as calamine reads it (a stricter
+//! reader of our own let a fuzzed file through that calamine could open:
+//! its far cells then cost 130 GB), each sheet is scanned from the position
+//! its BOUNDSHEET record gives, as calamine scans it, and a DIMENSIONS
+//! record (from which calamine reserves rows × columns cells) counts too.
+//! A compound file whose sector chains loop is refused: calamine follows a
+//! chain until its end, or until the length a directory entry gives,
+//! appending every sector, so a loop grows without bound (a 45 KB file
+//! found by fuzzing took 24 GB).
 
 use crate::error::{Error, Result};
 
@@ -24,150 +29,14 @@ fn u32_at(b: &[u8], at: usize) -> Option<u32> {
     Some(u32::from_le_bytes(b.get(at..at + 4)?.try_into().ok()?))
 }
 
-/// A compound file's sector tables, enough to read its streams.
-struct Cfb<'a> {
-    bytes: &'a [u8],
-    sector: usize,
-    mini_sector: usize,
-    mini_cutoff: u64,
-    fat: Vec<u32>,
-    mini_fat: Vec<u32>,
-    mini_stream: Vec<u8>,
-}
-
-impl<'a> Cfb<'a> {
-    fn open(bytes: &'a [u8]) -> Option<Cfb<'a>> {
-        let sector_shift = u16_at(bytes, 0x1E)?;
-        let mini_shift = u16_at(bytes, 0x20)?;
-        if !(7..=16).contains(&sector_shift) || mini_shift > sector_shift {
-            return None;
-        }
-        let sector = 1usize << sector_shift;
-        let mut cfb = Cfb {
-            bytes,
-            sector,
-            mini_sector: 1usize << mini_shift,
-            mini_cutoff: u64::from(u32_at(bytes, 0x38)?),
-            fat: Vec::new(),
-            mini_fat: Vec::new(),
-            mini_stream: Vec::new(),
-        };
-        // The FAT's own sectors: 109 in the header, the rest in DIFAT sectors.
-        let mut fat_sectors: Vec<u32> = (0..109)
-            .filter_map(|i| u32_at(bytes, 0x4C + 4 * i))
-            .take_while(|s| *s < END_OF_CHAIN)
-            .collect();
-        let mut difat = u32_at(bytes, 0x44)?;
-        let per = sector / 4 - 1;
-        let mut guard = cfb.sector_count();
-        while difat < END_OF_CHAIN && guard > 0 {
-            guard -= 1;
-            let s = cfb.sector_bytes(difat)?;
-            fat_sectors.extend(
-                (0..per)
-                    .filter_map(|i| u32_at(s, 4 * i))
-                    .take_while(|x| *x < END_OF_CHAIN),
-            );
-            difat = u32_at(s, 4 * per)?;
-        }
-        fat_sectors.truncate(cfb.sector_count());
-        for fs in fat_sectors {
-            let s = cfb.sector_bytes(fs)?;
-            cfb.fat
-                .extend((0..sector / 4).filter_map(|i| u32_at(s, 4 * i)));
-        }
-        let mini_fat = cfb.chain(u32_at(bytes, 0x3C)?, usize::MAX);
-        cfb.mini_fat = (0..mini_fat.len() / 4)
-            .filter_map(|i| u32_at(&mini_fat, 4 * i))
-            .collect();
-        Some(cfb)
-    }
-
-    fn sector_count(&self) -> usize {
-        self.bytes.len() / self.sector
-    }
-
-    fn sector_bytes(&self, n: u32) -> Option<&'a [u8]> {
-        let start = (n as usize).checked_add(1)?.checked_mul(self.sector)?;
-        self.bytes.get(start..start.checked_add(self.sector)?)
-    }
-
-    /// The bytes of the regular-sector chain starting at `first`, at most
-    /// `limit` bytes; a cycle or a bad link ends the chain.
-    fn chain(&self, first: u32, limit: usize) -> Vec<u8> {
-        let mut out = Vec::new();
-        let mut s = first;
-        let mut guard = self.sector_count();
-        while s < END_OF_CHAIN && guard > 0 && out.len() < limit {
-            guard -= 1;
-            let Some(bytes) = self.sector_bytes(s) else {
-                break;
-            };
-            out.extend_from_slice(bytes);
-            s = self.fat.get(s as usize).copied().unwrap_or(END_OF_CHAIN);
-        }
-        out.truncate(limit);
-        out
-    }
-
-    /// The bytes of the mini-sector chain starting at `first`.
-    fn mini_chain(&self, first: u32, limit: usize) -> Vec<u8> {
-        let mut out = Vec::new();
-        let mut s = first;
-        let mut guard = self.mini_fat.len();
-        while s < END_OF_CHAIN && guard > 0 && out.len() < limit {
-            guard -= 1;
-            let start = s as usize * self.mini_sector;
-            let Some(bytes) = self.mini_stream.get(start..start + self.mini_sector) else {
-                break;
-            };
-            out.extend_from_slice(bytes);
-            s = self
-                .mini_fat
-                .get(s as usize)
-                .copied()
-                .unwrap_or(END_OF_CHAIN);
-        }
-        out.truncate(limit);
-        out
-    }
-
-    /// The content of the first stream named one of `names`.
-    fn stream(&mut self, names: &[&str]) -> Option<Vec<u8>> {
-        let dir = self.chain(u32_at(self.bytes, 0x30)?, usize::MAX);
-        let mut found = None;
-        for (i, e) in dir.chunks_exact(128).enumerate() {
-            let start = u32_at(e, 116)?;
-            let size = u64::from(u32_at(e, 120)?);
-            if i == 0 {
-                // The root entry holds the mini stream.
-                self.mini_stream = self.chain(start, size as usize);
-                continue;
-            }
-            let len = usize::from(u16_at(e, 64)?).min(64);
-            let units: Vec<u16> = (0..len / 2)
-                .filter_map(|k| u16_at(e, 2 * k))
-                .take_while(|u| *u != 0)
-                .collect();
-            let name = String::from_utf16_lossy(&units);
-            if e[66] == 2 && found.is_none() && names.contains(&name.as_str()) {
-                found = Some((start, size));
-            }
-        }
-        let (start, size) = found?;
-        Some(if size < self.mini_cutoff {
-            self.mini_chain(start, size as usize)
-        } else {
-            self.chain(start, size as usize)
-        })
-    }
-}
-
 /// One sheet's bounding box, as calamine would allocate it.
 #[derive(Default)]
 struct Extent {
     rows: Option<(u32, u32)>,
     cols: Option<(u32, u32)>,
+    /// The largest rows × columns a DIMENSIONS record declared: calamine
+    /// reserves that many cells before reading any.
+    declared: Option<(u64, u64)>,
 }
 
 impl Extent {
@@ -260,11 +129,13 @@ fn u32s(b: &[u8]) -> impl Iterator<Item = u32> + '_ {
         .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
 }
 
-/// Refuse a compound file in which a chain calamine follows when it opens
-/// an XLS workbook loops: the directory, the mini stream and its table, and
-/// the `Workbook` (or `Book`) stream. The header and tables are read exactly
-/// as calamine reads them; anything calamine itself refuses is left to it.
-pub fn check_chains(bytes: &[u8]) -> Result<()> {
+/// The `Workbook` (or `Book`) stream of an XLS compound file, read exactly
+/// as calamine reads it (header, DIFAT, FAT, directory, mini stream), so
+/// that the checks below see the bytes calamine will parse; `None` when
+/// calamine itself would refuse the file. A chain that loops is an error:
+/// calamine follows a chain until its end or the length a directory entry
+/// gives, appending every sector, so a loop grows without bound.
+fn workbook_stream(bytes: &[u8]) -> Result<Option<Vec<u8>>> {
     let looped = |what: &str, id: u32| {
         Err(Error::Corrupt {
             format: "xls",
@@ -272,15 +143,15 @@ pub fn check_chains(bytes: &[u8]) -> Result<()> {
         })
     };
     if bytes.len() < 512 || &bytes[..8] != SIGNATURE {
-        return Ok(());
+        return Ok(None);
     }
     let size = match u16_at(bytes, 30) {
         Some(0x9) => 512,
         Some(0xC) => 4096,
-        _ => return Ok(()),
+        _ => return Ok(None),
     };
     let Some(header) = bytes.get(..512) else {
-        return Ok(());
+        return Ok(None);
     };
     let sectors = Sectors {
         bytes,
@@ -297,21 +168,21 @@ pub fn check_chains(bytes: &[u8]) -> Result<()> {
     while id < RESERVED_SECTORS {
         steps += 1;
         if steps > sectors.max_id.saturating_add(1) {
-            return Ok(());
+            return Ok(None);
         }
         let Some(s) = sectors.get(id) else {
-            return Ok(());
+            return Ok(None);
         };
         difat.extend(u32s(s));
         let Some(next) = difat.pop() else {
-            return Ok(());
+            return Ok(None);
         };
         id = next;
     }
     let mut fat = Vec::new();
     for id in difat.into_iter().filter(|id| *id < DIFAT_SECTOR) {
         let Some(s) = sectors.get(id) else {
-            return Ok(());
+            return Ok(None);
         };
         fat.extend(u32s(s));
     }
@@ -340,7 +211,7 @@ pub fn check_chains(bytes: &[u8]) -> Result<()> {
         })
         .collect();
     let Some(root) = entries.first() else {
-        return Ok(());
+        return Ok(None);
     };
     let (mut mini_stream, mut mini_fat) = (Vec::new(), Vec::new());
     if mini_fat_len > 0 {
@@ -363,7 +234,10 @@ pub fn check_chains(bytes: &[u8]) -> Result<()> {
             .iter()
             .find(|(n, _, _)| n.eq_ignore_ascii_case(name))
     });
-    if let Some((_, start, len)) = stream {
+    let Some((_, start, len)) = stream else {
+        return Ok(None);
+    };
+    {
         let walked = if *len < MINI_STREAM_CUTOFF {
             let mini = |id: u32| {
                 let at = (id as usize).saturating_mul(64);
@@ -377,11 +251,11 @@ pub fn check_chains(bytes: &[u8]) -> Result<()> {
         } else {
             walk(*start, &fat, *len, regular)
         };
-        if let Walk::Loops(id) = walked {
-            return looped("workbook stream", id);
+        match walked {
+            Walk::Loops(id) => looped("workbook stream", id),
+            Walk::Ends(stream) => Ok(Some(stream)),
         }
     }
-    Ok(())
 }
 
 /// The rows and columns a DIMENSIONS record makes calamine reserve, read as
@@ -418,10 +292,7 @@ fn declared_dimensions(data: &[u8]) -> Option<(u64, u64)> {
 /// cells. A file whose structure cannot be followed is left to calamine,
 /// which reports it as damaged.
 pub fn check(bytes: &[u8], max_cells: u64) -> Result<()> {
-    let Some(mut cfb) = Cfb::open(bytes) else {
-        return Ok(());
-    };
-    let Some(stream) = cfb.stream(&["Workbook", "Book"]) else {
+    let Some(stream) = workbook_stream(bytes)? else {
         return Ok(());
     };
     // Sheet names by the stream offset of their BOF record (BOUNDSHEET).
@@ -478,50 +349,110 @@ pub fn check(bytes: &[u8], max_cells: u64) -> Result<()> {
                     finish(start, e, &names)?;
                 }
             }
-            // FORMULA, NUMBER, RK, LABELSST, LABEL, BOOLERR, RSTRING.
-            0x0006 | 0x0203 | 0x027E | 0x00FD | 0x0204 | 0x0205 | 0x00D6 => {
-                if let (Some((_, e)), Some(r), Some(c)) =
-                    (current.as_mut(), u16_at(data, 0), u16_at(data, 2))
-                {
-                    e.add(u32::from(r), u32::from(c), u32::from(c));
+            kind => {
+                if let Some((_, e)) = current.as_mut() {
+                    add_cell_record(e, kind, data);
                 }
             }
-            // DIMENSIONS: calamine reserves rows × columns cells from it
-            // before reading any (a forged one asked for 43 GB).
-            0x0200 => {
-                if let Some((rows, cols)) = declared_dimensions(data)
-                    && rows.saturating_mul(cols) > max_cells
-                {
-                    let start = current.as_ref().map_or(at, |(s, _)| *s);
-                    let name = names
-                        .iter()
-                        .find(|(pos, _)| *pos as usize == start)
-                        .map(|(_, n)| n.clone())
-                        .unwrap_or_else(|| format!("at offset {start}"));
-                    return Err(Error::Limit(format!(
-                        "sheet {name} declares {rows} rows × {cols} columns (its DIMENSIONS record), more than {max_cells} cells"
-                    )));
-                }
-            }
-            // MULRK: row, first column, …, last column.
-            0x00BD if data.len() >= 6 => {
-                if let (Some((_, e)), Some(r), Some(c0), Some(c1)) = (
-                    current.as_mut(),
-                    u16_at(data, 0),
-                    u16_at(data, 2),
-                    u16_at(data, data.len() - 2),
-                ) {
-                    e.add(u32::from(r), u32::from(c0), u32::from(c1.max(c0)));
-                }
-            }
-            _ => {}
         }
         at = data_start + usize::from(len);
     }
     if let Some((start, e)) = current.take() {
         finish(start, e, &names)?;
     }
+    // calamine reads each sheet from the position its BOUNDSHEET record
+    // gives, which need not be where the scan above found a BOF: read every
+    // sheet from there the way calamine does, and bound what that adds up to.
+    let mut total = 0u64;
+    for (pos, name) in &names {
+        let e = sheet_extent(stream.get(*pos as usize..).unwrap_or_default());
+        if let Some((rows, cols)) = e.declared
+            && rows.saturating_mul(cols) > max_cells
+        {
+            return Err(Error::Limit(format!(
+                "sheet {name} declares {rows} rows × {cols} columns (its DIMENSIONS record), more than {max_cells} cells"
+            )));
+        }
+        let (rows, cols) = e.size();
+        total = total.saturating_add(rows.saturating_mul(cols));
+        if total > max_cells {
+            let last = e.cols.map(|c| c.1).unwrap_or(0);
+            return Err(Error::Limit(format!(
+                "sheet {name} spans {rows} rows × {cols} columns (to column {}), more than {max_cells} cells for the whole workbook",
+                super::sheet::column_name(last)
+            )));
+        }
+    }
     Ok(())
+}
+
+/// The cells one sheet's records give calamine, read from the sheet's BOF
+/// as calamine's record iterator reads them (CONTINUE records joined to the
+/// record before them, nested substreams such as embedded charts skipped,
+/// up to the sheet's EOF or the first record it cannot read).
+fn sheet_extent(sheet: &[u8]) -> Extent {
+    let mut e = Extent::default();
+    let mut at = 0usize;
+    let (mut seen_bof, mut depth) = (false, 0usize);
+    while let (Some(kind), Some(len)) = (u16_at(sheet, at), u16_at(sheet, at + 2)) {
+        let data_start = at + 4;
+        let Some(data) = sheet.get(data_start..data_start + usize::from(len)) else {
+            break;
+        };
+        at = data_start + usize::from(len);
+        while u16_at(sheet, at) == Some(0x003C) && sheet.len() > at + 4 {
+            let Some(l) = u16_at(sheet, at + 2) else {
+                break;
+            };
+            at += 4 + usize::from(l);
+        }
+        if depth > 0 {
+            match kind {
+                0x0809 => depth += 1,
+                0x000A => depth -= 1,
+                _ => {}
+            }
+            continue;
+        }
+        match kind {
+            0x0809 if seen_bof => depth += 1,
+            0x0809 => seen_bof = true,
+            0x000A => break,
+            0x0200 => {
+                if let Some((r, c)) = declared_dimensions(data)
+                    && e.declared
+                        .is_none_or(|(dr, dc)| r.saturating_mul(c) > dr.saturating_mul(dc))
+                {
+                    e.declared = Some((r, c));
+                }
+            }
+            _ => add_cell_record(&mut e, kind, data),
+        }
+    }
+    e
+}
+
+/// Add the position of a cell record (FORMULA, NUMBER, RK, LABELSST, LABEL,
+/// BOOLERR, RSTRING, MULRK) to `e`.
+fn add_cell_record(e: &mut Extent, kind: u16, data: &[u8]) {
+    match kind {
+        0x0006 | 0x0203 | 0x027E | 0x00FD | 0x0204 | 0x0205 | 0x00D6 => {
+            if let (Some(r), Some(c)) = (u16_at(data, 0), u16_at(data, 2)) {
+                e.add(u32::from(r), u32::from(c), u32::from(c));
+            }
+        }
+        // MULRK: row, first column, …, last column.
+        0x00BD if data.len() >= 6 => {
+            if let (Some(r), Some(c0), Some(c1)) = (
+                u16_at(data, 0),
+                u16_at(data, 2),
+                u16_at(data, data.len() - 2),
+            ) {
+                e.add(u32::from(r), u32::from(c0), u32::from(c1.max(c0)));
+            }
+        }
+        _ => {}
+    }
 }
 
 #[cfg(test)]
@@ -553,7 +484,7 @@ mod tests {
             std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/formats/seed.xls"),
         )
         .unwrap();
-        assert!(check_chains(&seed).is_ok());
+        assert!(workbook_stream(&seed).is_ok());
         let dir_start = u32_at(&seed, 48).unwrap();
         let fat_sector = u32_at(&seed, 76).unwrap();
         assert!(
@@ -563,7 +494,7 @@ mod tests {
         let mut looped = seed.clone();
         let at = (fat_sector as usize + 1) * 512 + 4 * dir_start as usize;
         looped[at..at + 4].copy_from_slice(&dir_start.to_le_bytes());
-        let err = check_chains(&looped).unwrap_err().to_string();
+        let err = workbook_stream(&looped).unwrap_err().to_string();
         assert!(err.contains("directory chain loops"), "{err}");
         let err = crate::input::sheet::read(&looped, super::super::Format::Xls)
             .unwrap_err()
