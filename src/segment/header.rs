@@ -52,29 +52,10 @@ fn without_site_name(line: &str) -> String {
     }
 }
 
-/// Endings of an organ's name in a header line.
-const ORG_ENDINGS: &[&str] = &[
-    "国务院",
-    "办公厅",
-    "办公室",
-    "人民政府",
-    "委员会",
-    "管理局",
-    "监管局",
-    "厅",
-    "局",
-    "委",
-    "部",
-    "政府",
-    "中心",
-    "小组",
-    "院",
-];
-
 /// Whether a folded header line is an organ's name: 2 to 40 Han characters
 /// and an organ ending (`湖北省市场监督管理局`).
 fn is_org(f: &str) -> bool {
-    is_han_name_ending(f, 2..=40, ORG_ENDINGS)
+    is_han_name_ending(f, 2..=40, super::ORGAN_ENDINGS) || is_han_name_ending(f, 2..=40, &["院"])
 }
 
 /// Parse a document number such as `鄂市监综函〔2022〕151号` found anywhere in `s`.

@@ -410,27 +410,30 @@ static DATE_TAIL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:\n|。)(?:([^\n。]{2,30}?)\n?)?([0-9〇○零一二三四五六七八九十]{4}年[0-9一二三四五六七八九十]{1,3}月[0-9一二三四五六七八九十]{1,3}日)(\s*\(此件[^)]*\))?\s*$").unwrap()
 });
 
+/// Endings of an organ's name, for header lines and signatures (the
+/// header also takes `院`, a signature also `公司`).
+pub(crate) const ORGAN_ENDINGS: &[&str] = &[
+    "国务院",
+    "办公厅",
+    "办公室",
+    "人民政府",
+    "委员会",
+    "管理局",
+    "监管局",
+    "厅",
+    "局",
+    "委",
+    "部",
+    "政府",
+    "中心",
+    "小组",
+];
+
 /// Whether a signature line is an organ's name: 2 to 30 Han characters and
-/// an organ ending.
+/// an organ ending (or `公司`).
 fn is_org_line(s: &str) -> bool {
-    const ENDINGS: &[&str] = &[
-        "国务院",
-        "办公厅",
-        "办公室",
-        "人民政府",
-        "委员会",
-        "管理局",
-        "监管局",
-        "厅",
-        "局",
-        "委",
-        "部",
-        "政府",
-        "公司",
-        "中心",
-        "小组",
-    ];
-    crate::repair::is_han_name_ending(s, 2..=30, ENDINGS)
+    crate::repair::is_han_name_ending(s, 2..=30, ORGAN_ENDINGS)
+        || crate::repair::is_han_name_ending(s, 2..=30, &["公司"])
 }
 
 /// Remove a signature block (organ, date, note) from the end of the last
