@@ -297,71 +297,27 @@ pub fn check(bytes: &[u8], max_cells: u64) -> Result<()> {
     };
     // Sheet names by the stream offset of their BOF record (BOUNDSHEET).
     let mut names: Vec<(u32, String)> = Vec::new();
-    let mut total = 0u64;
-    let mut current: Option<(usize, Extent)> = None;
     let mut at = 0usize;
-    let mut finish = |start: usize, e: Extent, names: &[(u32, String)]| -> Result<()> {
-        let (rows, cols) = e.size();
-        total = total.saturating_add(rows * cols);
-        if total > max_cells {
-            let name = names
-                .iter()
-                .find(|(pos, _)| *pos as usize == start)
-                .map(|(_, n)| n.clone())
-                .unwrap_or_else(|| format!("at offset {start}"));
-            let last = e.cols.map(|c| c.1).unwrap_or(0);
-            return Err(Error::Limit(format!(
-                "sheet {name} spans {rows} rows × {cols} columns (to column {}), more than {max_cells} cells for the whole workbook",
-                super::sheet::column_name(last)
-            )));
-        }
-        Ok(())
-    };
     while let (Some(kind), Some(len)) = (u16_at(&stream, at), u16_at(&stream, at + 2)) {
         let data_start = at + 4;
         let Some(data) = stream.get(data_start..data_start + usize::from(len)) else {
             break;
         };
-        match kind {
-            // BOUNDSHEET: stream position of the sheet's BOF, then its name.
-            0x0085 if data.len() >= 8 => {
-                let pos = u32_at(data, 0).unwrap_or(0);
-                let cch = usize::from(data[6]);
-                let name = if data[7] & 1 == 1 {
-                    let units: Vec<u16> =
-                        (0..cch).filter_map(|k| u16_at(data, 8 + 2 * k)).collect();
-                    String::from_utf16_lossy(&units)
-                } else {
-                    String::from_utf8_lossy(data.get(8..8 + cch).unwrap_or_default()).into_owned()
-                };
-                names.push((pos, name));
-            }
-            // BOF: a substream starts.
-            0x0809 => {
-                if let Some((start, e)) = current.take() {
-                    finish(start, e, &names)?;
-                }
-                current = Some((at, Extent::default()));
-            }
-            // EOF: the substream ends.
-            0x000A => {
-                if let Some((start, e)) = current.take() {
-                    finish(start, e, &names)?;
-                }
-            }
-            kind => {
-                if let Some((_, e)) = current.as_mut() {
-                    add_cell_record(e, kind, data);
-                }
-            }
+        if kind == 0x0085 && data.len() >= 8 {
+            let pos = u32_at(data, 0).unwrap_or(0);
+            let cch = usize::from(data[6]);
+            let name = if data[7] & 1 == 1 {
+                let units: Vec<u16> = (0..cch).filter_map(|k| u16_at(data, 8 + 2 * k)).collect();
+                String::from_utf16_lossy(&units)
+            } else {
+                String::from_utf8_lossy(data.get(8..8 + cch).unwrap_or_default()).into_owned()
+            };
+            names.push((pos, name));
         }
         at = data_start + usize::from(len);
     }
-    if let Some((start, e)) = current.take() {
-        finish(start, e, &names)?;
-    }
     // calamine reads each sheet from the position its BOUNDSHEET record
-    // gives, which need not be where the scan above found a BOF: read every
+    // gives (not necessarily a record boundary of the scan above): read every
     // sheet from there the way calamine does, and bound what that adds up to.
     let mut total = 0u64;
     for (pos, name) in &names {
