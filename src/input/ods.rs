@@ -20,7 +20,7 @@ use std::io::Cursor;
 use calamine::{Data, Dimensions};
 use quick_xml::events::{BytesStart, Event};
 
-use super::sheet::Cells;
+use super::sheet::{Cells, MAX_GRID_CELLS, extent_error};
 use crate::error::{Error, Result};
 
 /// One sheet of an ODS workbook.
@@ -45,8 +45,9 @@ fn corrupt(detail: impl std::fmt::Display) -> Error {
 type Xml<'a> = quick_xml::Reader<std::io::BufReader<zip::read::ZipFile<'a, Cursor<&'a [u8]>>>>;
 
 /// The sheets of an ODS workbook, in document order, each cell rendered by
-/// `text`. The caller has checked the sheets' extents (repeated rows and
-/// columns expand here only where a cell holds something).
+/// `text`. Repeated rows and columns expand only where a cell holds
+/// something, and a sheet whose non-empty cells would span more than
+/// [`MAX_GRID_CELLS`] is refused before they are expanded.
 pub(crate) fn read_sheets(bytes: &[u8], text: impl Fn(&Data) -> String) -> Result<Vec<OdsSheet>> {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(corrupt)?;
     let entry = zip
@@ -81,7 +82,7 @@ pub(crate) fn read_sheets(bytes: &[u8], text: impl Fn(&Data) -> String) -> Resul
                     let visible = attr(&e, "table:style-name")
                         .and_then(|s| styles.get(&s).copied())
                         .unwrap_or(true);
-                    let (cells, merges) = read_table(&mut xml, &text)?;
+                    let (cells, merges) = read_table(&mut xml, &name, &text)?;
                     sheets.push(OdsSheet {
                         name,
                         visible,
@@ -128,9 +129,11 @@ fn count(e: &BytesStart<'_>, key: &str) -> u32 {
         .max(1)
 }
 
-/// The cells and merged regions of one `table:table`, up to its end.
+/// The cells and merged regions of one `table:table` named `name`, up to
+/// its end.
 fn read_table(
     xml: &mut Xml<'_>,
+    name: &str,
     text: &impl Fn(&Data) -> String,
 ) -> Result<(Cells, Vec<Dimensions>)> {
     let mut cells = Cells::new();
@@ -140,6 +143,8 @@ fn read_table(
     let mut row_repeat = 1u32;
     // Cells of the current row: (column, text), repeated over `row_repeat` rows at its end.
     let mut row_cells: Vec<(u32, String)> = Vec::new();
+    // Rows and columns up to the furthest non-empty cell so far.
+    let (mut rows, mut cols) = (0u64, 0u64);
     loop {
         let ev = xml
             .read_event_into(&mut buf)
@@ -173,6 +178,11 @@ fn read_table(
                 let value = cell_value(xml, &e)?;
                 let t = text(&value);
                 if !t.is_empty() {
+                    rows = rows.max(u64::from(row) + u64::from(row_repeat));
+                    cols = cols.max(u64::from(col) + u64::from(repeat));
+                    if rows.saturating_mul(cols) > MAX_GRID_CELLS {
+                        return Err(extent_error(name, rows, cols));
+                    }
                     for k in 0..repeat {
                         row_cells.push((col.saturating_add(k), t.clone()));
                     }

@@ -39,10 +39,8 @@ pub fn read(bytes: &[u8], format: Format) -> Result<(String, Vec<String>)> {
     if matches!(format, Format::Xlsx | Format::Ods) {
         check_zip_size(bytes, format)?;
     }
-    match format {
-        Format::Ods => check_ods_extent(bytes)?,
-        Format::Xls => super::xls_extent::check(bytes, MAX_GRID_CELLS)?,
-        _ => {}
+    if format == Format::Xls {
+        super::xls_extent::check(bytes, MAX_GRID_CELLS)?;
     }
     let name = format.as_str();
     let mut warnings = Vec::new();
@@ -129,97 +127,6 @@ pub(crate) fn extent_error(sheet: &str, rows: u64, cols: u64) -> Error {
         "sheet {sheet} spans {rows} rows × {cols} columns (to cell {}{rows}), more than {MAX_GRID_CELLS} cells",
         column_name(cols.saturating_sub(1).min(u32::MAX as u64) as u32),
     ))
-}
-
-/// Bound what calamine allocates for an ODS workbook: it expands repeated
-/// rows and columns into a dense grid up to the furthest non-empty cell, so
-/// `content.xml` is scanned first (streamed from the zip) and a table whose
-/// extent exceeds [`MAX_GRID_CELLS`] is refused.
-fn check_ods_extent(bytes: &[u8]) -> Result<()> {
-    use quick_xml::events::Event;
-    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| corrupt("ods", e))?;
-    let Ok(entry) = zip.by_name("content.xml") else {
-        return Ok(()); // calamine reports the missing part
-    };
-    let mut xml = quick_xml::Reader::from_reader(std::io::BufReader::new(entry));
-    let mut buf = Vec::new();
-    let mut sheet = String::new();
-    let (mut row, mut col) = (0u64, 0u64);
-    let mut row_repeat = 1u64;
-    let (mut rows, mut cols) = (0u64, 0u64);
-    // Depth inside a cell: content there makes the cell non-empty.
-    let mut in_cell = false;
-    let mut cell_has_value = false;
-    loop {
-        let ev = xml
-            .read_event_into(&mut buf)
-            .map_err(|e| corrupt("ods", format!("content.xml: {e}")))?;
-        let attr = |e: &quick_xml::events::BytesStart<'_>, key: &str| -> Option<String> {
-            e.attributes()
-                .flatten()
-                .find(|a| a.key.as_ref() == key)
-                .map(|a| a.value.to_string())
-        };
-        let repeat = |e: &quick_xml::events::BytesStart<'_>, key: &str| -> u64 {
-            attr(e, key)
-                .and_then(|v| v.trim().parse::<u64>().ok())
-                .unwrap_or(1)
-                .max(1)
-        };
-        match ev {
-            Event::Start(e) | Event::Empty(e) if e.name().as_ref() == "table:table" => {
-                sheet = attr(&e, "table:name").unwrap_or_default();
-                (row, rows, cols) = (0, 0, 0);
-            }
-            Event::Start(e) if e.name().as_ref() == "table:table-row" => {
-                row_repeat = repeat(&e, "table:number-rows-repeated");
-                col = 0;
-            }
-            Event::Empty(e) if e.name().as_ref() == "table:table-row" => {
-                row = row.saturating_add(repeat(&e, "table:number-rows-repeated"));
-            }
-            Event::End(e) if e.name().as_ref() == "table:table-row" => {
-                row = row.saturating_add(row_repeat);
-            }
-            Event::Start(e) | Event::Empty(e)
-                if matches!(
-                    e.name().as_ref(),
-                    "table:table-cell" | "table:covered-table-cell"
-                ) =>
-            {
-                let cell_repeat = repeat(&e, "table:number-columns-repeated");
-                cell_has_value = attr(&e, "office:value-type").is_some();
-                in_cell = true;
-                // An empty element ends here; a start element ends at its End.
-                if cell_has_value {
-                    cols = cols.max(col.saturating_add(cell_repeat));
-                    rows = rows.max(row.saturating_add(row_repeat));
-                }
-                col = col.saturating_add(cell_repeat);
-            }
-            Event::End(e)
-                if matches!(
-                    e.name().as_ref(),
-                    "table:table-cell" | "table:covered-table-cell"
-                ) =>
-            {
-                in_cell = false;
-            }
-            Event::Text(_) | Event::Start(_) | Event::CData(_) if in_cell && !cell_has_value => {
-                // Text content makes the cell non-empty (col already advanced).
-                cell_has_value = true;
-                cols = cols.max(col);
-                rows = rows.max(row.saturating_add(row_repeat));
-            }
-            Event::Eof => break,
-            _ => {}
-        }
-        if rows.saturating_mul(cols) > MAX_GRID_CELLS {
-            return Err(extent_error(&sheet, rows, cols));
-        }
-        buf.clear();
-    }
-    Ok(())
 }
 
 fn read_sheets(
