@@ -177,6 +177,31 @@ fn a_long_docx_is_read() {
     assert!(text.ends_with("40000.推进第40000项改革（牵头单位：省发展改革委）\n"));
 }
 
+/// The seed as UTF-16LE without a byte-order mark.
+fn seed_utf16le() -> Vec<u8> {
+    SEED.encode_utf16().flat_map(u16::to_le_bytes).collect()
+}
+
+/// A PNG header and 4,000 bytes of noise: a binary file named `.txt`.
+fn binary_png() -> Vec<u8> {
+    let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+    png.extend((0..4000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8));
+    png
+}
+
+/// The seed as a web page that declares big5 but is encoded in GBK.
+fn seed_page_gbk_declared_big5() -> Vec<u8> {
+    let body: String = SEED
+        .lines()
+        .map(|l| format!("<p>{l}</p>"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let page = format!(
+        "<!DOCTYPE html><html><head><meta charset=\"big5\"><title>通知</title></head><body><div class=\"article\">{body}</div></body></html>"
+    );
+    encoding_rs::GBK.encode(&page).0.into_owned()
+}
+
 /// Item 6: a NUL byte, or UTF-16LE without a BOM, no longer makes a notice
 /// "binary"; a real binary file still is.
 #[test]
@@ -200,14 +225,11 @@ fn mostly_good_text_is_kept() {
         warnings(&v)
     );
 
-    let utf16: Vec<u8> = SEED.encode_utf16().flat_map(u16::to_le_bytes).collect();
-    let v = parse_ok(&write(dir.path(), "utf16.txt", &utf16));
+    let v = parse_ok(&write(dir.path(), "utf16.txt", &seed_utf16le()));
     assert_eq!(v["encoding"], "UTF-16LE");
     assert!(n_items(&v) >= 41, "{}", n_items(&v));
 
-    let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
-    png.extend((0..4000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8));
-    let file = write(dir.path(), "picture.txt", &png);
+    let file = write(dir.path(), "picture.txt", &binary_png());
     let out = fengong(&["parse", &file]);
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("picture.txt"), "{}", stderr(&out));
@@ -218,16 +240,11 @@ fn mostly_good_text_is_kept() {
 #[test]
 fn a_wrong_meta_charset_is_overruled() {
     let dir = tempfile::tempdir().unwrap();
-    let body: String = SEED
-        .lines()
-        .map(|l| format!("<p>{l}</p>"))
-        .collect::<Vec<_>>()
-        .join("\n");
-    let page = format!(
-        "<!DOCTYPE html><html><head><meta charset=\"big5\"><title>通知</title></head><body><div class=\"article\">{body}</div></body></html>"
-    );
-    let (gbk, _, _) = encoding_rs::GBK.encode(&page);
-    let v = parse_ok(&write(dir.path(), "page.html", &gbk));
+    let v = parse_ok(&write(
+        dir.path(),
+        "page.html",
+        &seed_page_gbk_declared_big5(),
+    ));
     assert_eq!(v["encoding"], "GB18030 (declared Big5)");
     assert!(
         warnings(&v)
@@ -361,16 +378,9 @@ fn two_hundred_good_notices_survive_every_hostile_file() {
     let mut nul = SEED.as_bytes().to_vec();
     nul.insert(0, 0);
     write(&inputs, "nul.txt", &nul);
-    let utf16: Vec<u8> = SEED.encode_utf16().flat_map(u16::to_le_bytes).collect();
-    write(&inputs, "utf16.txt", &utf16);
-    let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
-    png.extend((0..4000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8));
-    write(&inputs, "picture.txt", &png);
-    let page = format!(
-        "<html><head><meta charset=\"big5\"></head><body><p>{}</p></body></html>",
-        SEED.replace('\n', "</p><p>")
-    );
-    write(&inputs, "page.html", &encoding_rs::GBK.encode(&page).0);
+    write(&inputs, "utf16.txt", &seed_utf16le());
+    write(&inputs, "picture.txt", &binary_png());
+    write(&inputs, "page.html", &seed_page_gbk_declared_big5());
     write(
         &inputs,
         "deep.html",
