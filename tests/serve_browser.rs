@@ -12,7 +12,6 @@ mod common;
 use common::*;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{Value, json};
-use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -48,30 +47,6 @@ fn free_port() -> u16 {
         .local_addr()
         .unwrap()
         .port()
-}
-
-fn start_server() -> (Killed, u16) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_fengong"))
-        .args(["serve", "--port", "0"])
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start fengong serve");
-    let mut err = BufReader::new(child.stderr.take().unwrap());
-    let mut line = String::new();
-    err.read_line(&mut line).unwrap();
-    let port = line
-        .split("http://127.0.0.1:")
-        .nth(1)
-        .and_then(|r| r.split('/').next())
-        .and_then(|p| p.parse().ok())
-        .unwrap_or_else(|| panic!("no address in {line:?}"));
-    std::thread::spawn(move || {
-        let mut sink = String::new();
-        let _ = err.read_to_string(&mut sink);
-    });
-    (Killed(child), port)
 }
 
 fn start_chromedriver(driver: &Path) -> (Killed, u16) {
@@ -213,7 +188,8 @@ fn the_page_converts_filters_highlights_edits_and_downloads() {
         );
         return;
     };
-    let (_server, port) = start_server();
+    let server = Serve::start(&[]);
+    let port = server.port;
     let (_driver, driver_port) = start_chromedriver(&driver);
     let profile = tempfile::tempdir().unwrap();
     let downloads = tempfile::tempdir().unwrap();

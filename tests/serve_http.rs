@@ -7,44 +7,15 @@ use common::*;
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 
 const SEED: &str = "seeds/000_7c5878c3eb2a3600.txt";
 const SEED_NAME: &str = "000_7c5878c3eb2a3600.txt";
 
-/// A running `fengong serve --port 0`, stopped on drop.
-struct Server {
-    child: Child,
-    port: u16,
-}
+/// The server under test, with the request helpers below.
+type Server = common::Serve;
 
 impl Server {
-    fn start(extra: &[&str]) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_fengong"))
-            .args(["serve", "--port", "0"])
-            .args(extra)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start fengong serve");
-        let mut err = BufReader::new(child.stderr.take().unwrap());
-        let mut line = String::new();
-        err.read_line(&mut line).unwrap();
-        let port = line
-            .split("http://127.0.0.1:")
-            .nth(1)
-            .and_then(|r| r.split('/').next())
-            .and_then(|p| p.parse().ok())
-            .unwrap_or_else(|| panic!("no address in {line:?}"));
-        // Keep draining standard error so the server never blocks on it.
-        std::thread::spawn(move || {
-            let mut sink = String::new();
-            let _ = err.read_to_string(&mut sink);
-        });
-        Server { child, port }
-    }
-
     fn host(&self) -> String {
         format!("127.0.0.1:{}", self.port)
     }
@@ -103,13 +74,6 @@ impl Server {
             "application/json",
             v.to_string().as_bytes(),
         )
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 
