@@ -46,6 +46,13 @@ pub fn decode(bytes: &[u8]) -> Result<DecodedText> {
 /// Check for binary content, drop stray control characters and count
 /// replacement characters.
 fn finish(text: String, encoding: String, mut warnings: Vec<String>) -> Result<DecodedText> {
+    if !may_need_cleaning(&text) {
+        return Ok(DecodedText {
+            text: normalize_newlines(text),
+            encoding,
+            warnings,
+        });
+    }
     let text = clean_controls(text, &mut warnings)?;
     let bad = text.matches('\u{FFFD}').count();
     if bad > 0 {
@@ -73,10 +80,11 @@ fn decode_raw(bytes: &[u8]) -> Result<(String, String)> {
     }
     // UTF-16 without a BOM: ASCII in it is valid UTF-8 (with NULs), so it is
     // tried first when NULs sit on one side of the byte pairs.
-    if let Some(decoded) = sniff_utf16(bytes) {
+    let utf8 = std::str::from_utf8(bytes);
+    if let Some(decoded) = sniff_utf16(bytes, utf8.is_ok()) {
         return Ok(decoded);
     }
-    if let Ok(s) = std::str::from_utf8(bytes) {
+    if let Ok(s) = utf8 {
         return Ok((s.to_string(), "UTF-8".to_string()));
     }
     let mut det = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
@@ -128,13 +136,13 @@ fn plausible(c: char) -> bool {
 /// bytes decode without error as UTF-16LE (or BE) into text that is almost
 /// all CJK, ASCII and punctuation — which GBK or UTF-8 bytes read as UTF-16
 /// never are (their pairs land all over the code space).
-fn sniff_utf16(bytes: &[u8]) -> Option<(String, String)> {
+fn sniff_utf16(bytes: &[u8], valid_utf8: bool) -> Option<(String, String)> {
     if bytes.len() < 4 || bytes.len() % 2 == 1 {
         return None;
     }
     // Valid UTF-8 without NULs is UTF-8 (ASCII-only UTF-16 always has NULs).
     let has_nul = bytes.contains(&0);
-    if !has_nul && std::str::from_utf8(bytes).is_ok() {
+    if !has_nul && valid_utf8 {
         return None;
     }
     for enc in [encoding_rs::UTF_16LE, encoding_rs::UTF_16BE] {
@@ -154,6 +162,31 @@ fn sniff_utf16(bytes: &[u8]) -> Option<(String, String)> {
         }
     }
     None
+}
+
+/// Bytes that may start a stray control character (C0 but tab, newlines
+/// and form feed; DEL; 0xC2, the lead byte of C1 controls and of Latin-1
+/// letters) or U+FFFD (0xEF, also the lead byte of full-width forms).
+const MAY_NEED_CLEANING: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        t[b] = !matches!(b as u8, b'\t' | b'\n' | b'\r' | 0x0c);
+        b += 1;
+    }
+    t[0x7f] = true;
+    t[0xc2] = true;
+    t[0xef] = true;
+    t
+};
+
+/// Whether `text` may hold a stray control character or a replacement
+/// character: one pass over the bytes, before any per-character work.
+fn may_need_cleaning(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.iter().enumerate().any(|(i, &x)| {
+        MAY_NEED_CLEANING[x as usize] && (x != 0xef || b.get(i + 1..i + 3) == Some(&[0xbf, 0xbd]))
+    })
 }
 
 /// Whether `c` is a control character that does not belong in a notice.

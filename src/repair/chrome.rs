@@ -14,6 +14,11 @@ struct Chrome {
     longest_field: usize,
     controls: Vec<String>,
     breadcrumbs: Vec<String>,
+    /// The first characters of all words, and `首` (sorted): a line whose
+    /// first word starts otherwise is not chrome.
+    first_chars: Vec<char>,
+    /// The last characters of the field labels (sorted).
+    field_last_chars: Vec<char>,
 }
 
 static CHROME: LazyLock<Chrome> = LazyLock::new(|| {
@@ -22,6 +27,8 @@ static CHROME: LazyLock<Chrome> = LazyLock::new(|| {
         longest_field: 0,
         controls: Vec::new(),
         breadcrumbs: Vec::new(),
+        first_chars: vec!['首'],
+        field_last_chars: Vec::new(),
     };
     let mut section = "";
     for line in include_str!("../data/site_chrome.txt").lines() {
@@ -45,6 +52,14 @@ static CHROME: LazyLock<Chrome> = LazyLock::new(|| {
         list.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
     }
     c.longest_field = c.fields.first().map_or(0, |f| f.chars().count());
+    for w in c.fields.iter().chain(&c.controls).chain(&c.breadcrumbs) {
+        c.first_chars.extend(w.chars().next());
+    }
+    c.field_last_chars = c.fields.iter().filter_map(|f| f.chars().last()).collect();
+    for set in [&mut c.first_chars, &mut c.field_last_chars] {
+        set.sort_unstable();
+        set.dedup();
+    }
     c
 });
 
@@ -127,7 +142,19 @@ fn is_separator_before_field(s: &str, i: usize) -> bool {
 /// allowed): the cheap test, on a few characters before each colon, that
 /// decides whether the whole line needs folding and scanning.
 fn has_field_before_colon(line: &str) -> bool {
+    if !line.contains(':') && !line.contains('：') {
+        return false;
+    }
     line.match_indices([':', '：']).any(|(colon, _)| {
+        // A label ends right before the colon: test that character first.
+        let last = line[..colon]
+            .chars()
+            .rev()
+            .map(super::fold_char)
+            .find(|&c| c != ' ' && c != '\t');
+        if !last.is_some_and(|c| CHROME.field_last_chars.binary_search(&c).is_ok()) {
+            return false;
+        }
         let mut before: Vec<char> = line[..colon]
             .chars()
             .rev()
@@ -143,7 +170,15 @@ fn has_field_before_colon(line: &str) -> bool {
 
 /// Whether a whole line is site chrome.
 pub fn is_chrome_line(line: &str) -> bool {
-    // Most lines fail on their first word: look at it before folding the line.
+    // Most lines fail on their first character: no chrome word starts with it.
+    let first = line
+        .chars()
+        .map(super::fold_char)
+        .find(|&c| !is_separator(c));
+    if first.is_some_and(|c| CHROME.first_chars.binary_search(&c).is_err()) {
+        return false;
+    }
+    // Then on their first word: look at it before folding the line.
     let head: String = line
         .trim_start_matches(|c: char| is_separator(super::fold_char(c)))
         .chars()
@@ -163,7 +198,7 @@ pub fn is_chrome_line(line: &str) -> bool {
 /// 发布时间：2023-01-05 来源：市政府办公室`): the text up to the first field label
 /// that starts the chrome, or `line` itself.
 pub fn strip_trailing_chrome(line: &str) -> &str {
-    if !line.contains([':', '：']) || !has_field_before_colon(line) {
+    if !has_field_before_colon(line) {
         return line;
     }
     let f = super::Folded::new(line);

@@ -123,10 +123,43 @@ fn kangxi(c: char) -> char {
 
 /// Fold a whole string (see [`fold_char`]).
 pub fn fold(s: &str) -> String {
-    let t2s = &*T2S;
     let mut out = String::with_capacity(s.len());
-    out.extend(s.chars().map(|c| fold_with(t2s, c)));
+    fold_into(s, &mut out, |_, _| {});
     out
+}
+
+/// Fold `s` onto the end of `out`, copying runs of unchanged characters
+/// whole. `length_changed(folded_end, orig_end)` is called after each
+/// character whose folded form has another UTF-8 length than the original,
+/// with the byte offsets (relative to `s` and to what this call appended)
+/// just past it.
+#[inline]
+fn fold_into(s: &str, out: &mut String, mut length_changed: impl FnMut(usize, usize)) {
+    let t2s = &*T2S;
+    let base = out.len();
+    let bytes = s.as_bytes();
+    let mut run = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            i += 1;
+            continue;
+        }
+        let c = s[i..].chars().next().unwrap_or('\0');
+        let len = c.len_utf8();
+        let folded = fold_with(t2s, c);
+        if folded != c {
+            out.push_str(&s[run..i]);
+            out.push(folded);
+            run = i + len;
+            if folded.len_utf8() != len {
+                length_changed(out.len() - base, run);
+            }
+        }
+        i += len;
+    }
+    out.push_str(&s[run..]);
 }
 
 /// A string and its folded view, with byte offsets mapped between them.
@@ -136,30 +169,39 @@ pub struct Folded<'a> {
     pub orig: &'a str,
     /// The folded view (same number of characters).
     pub folded: String,
-    /// For each char boundary: (folded byte offset, original byte offset).
-    map: Vec<(usize, usize)>,
+    /// `(folded offset, original offset)` of the first character after each
+    /// character whose folded form changed length, after `(0, 0)`: between
+    /// two breaks both texts advance by the same number of bytes.
+    breaks: Vec<(usize, usize)>,
 }
 
 impl<'a> Folded<'a> {
     /// Build the folded view of `orig`.
     pub fn new(orig: &'a str) -> Self {
         let mut folded = String::with_capacity(orig.len());
-        let mut map = Vec::with_capacity(orig.len() / 2 + 1);
-        let t2s = &*T2S;
-        for (ob, c) in orig.char_indices() {
-            map.push((folded.len(), ob));
-            folded.push(fold_with(t2s, c));
+        let mut breaks = vec![(0, 0)];
+        fold_into(orig, &mut folded, |f, o| breaks.push((f, o)));
+        Folded {
+            orig,
+            folded,
+            breaks,
         }
-        map.push((folded.len(), orig.len()));
-        Folded { orig, folded, map }
     }
 
-    /// Original byte offset of a folded byte offset (which must be a char boundary).
+    /// Original byte offset of a folded byte offset. An offset inside a
+    /// character gives the start of that character; one at or past the end
+    /// gives the end of the original.
     pub fn orig_offset(&self, folded_offset: usize) -> usize {
-        match self.map.binary_search_by_key(&folded_offset, |p| p.0) {
-            Ok(i) => self.map[i].1,
-            Err(i) => self.map[i.saturating_sub(1)].1,
+        if folded_offset >= self.folded.len() {
+            return self.orig.len();
         }
+        let mut at = folded_offset;
+        while !self.folded.is_char_boundary(at) {
+            at -= 1;
+        }
+        let i = self.breaks.partition_point(|b| b.0 <= at) - 1;
+        let (f, o) = self.breaks[i];
+        o + (at - f)
     }
 
     /// The original text behind a folded byte range.

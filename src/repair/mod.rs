@@ -189,7 +189,15 @@ pub fn remove_artifacts(text: &str) -> String {
 
 /// Remove spaces that sit next to CJK text (but keep those between Latin words).
 pub fn squeeze_spaces(line: &str) -> String {
-    if !line.contains([' ', '\u{3000}', '\t', '\u{A0}']) {
+    // Byte test for ' ', '\t', U+3000 (E3 80 80) and U+00A0 (C2 A0).
+    let b = line.as_bytes();
+    let blank_at = |i: usize| match b[i] {
+        b' ' | b'\t' => true,
+        0xE3 => b.get(i + 1..i + 3) == Some(&[0x80, 0x80]),
+        0xC2 => b.get(i + 1) == Some(&0xA0),
+        _ => false,
+    };
+    if !(0..b.len()).any(blank_at) {
         return line.to_string();
     }
     let chars: Vec<char> = line.chars().collect();
@@ -286,13 +294,14 @@ struct Para {
 
 impl Para {
     fn extend(&mut self, line: &str) {
-        for c in line.chars().map(fold_char) {
+        // The characters that count, in both widths (what folding gives).
+        for c in line.chars() {
             match c {
-                '(' => self.paren += 1,
-                ')' => self.paren = (self.paren - 1).max(0),
+                '(' | '（' => self.paren += 1,
+                ')' | '）' => self.paren = (self.paren - 1).max(0),
                 '《' => self.book += 1,
                 '》' => self.book = (self.book - 1).max(0),
-                '。' | ';' => self.stop = true,
+                '。' | ';' | '；' => self.stop = true,
                 _ => {}
             }
             self.chars += 1;
