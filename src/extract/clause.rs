@@ -22,6 +22,7 @@
 
 use crate::extract::org::is_org_name;
 use crate::extract::split::{split_top, split_units, trim_range};
+use aho_corasick::AhoCorasick;
 use regex::Regex;
 use std::ops::Range;
 use std::sync::LazyLock;
@@ -98,12 +99,18 @@ static ROLE_WORDS: LazyLock<Vec<(&'static str, Role)>> = LazyLock::new(|| {
 });
 
 /// Standing notes (`data/clause_notes.txt`).
-static NOTES: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
-    include_str!("../data/clause_notes.txt")
+/// The standing-note words (data file), as one automaton, and the
+/// characters they start with (a text without any has no note).
+static NOTES: LazyLock<(AhoCorasick, Vec<char>)> = LazyLock::new(|| {
+    let words: Vec<&str> = include_str!("../data/clause_notes.txt")
         .lines()
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .collect()
+        .collect();
+    let mut first: Vec<char> = words.iter().filter_map(|w| w.chars().next()).collect();
+    first.sort_unstable();
+    first.dedup();
+    (AhoCorasick::new(words).expect("note automaton"), first)
 });
 
 /// Label words that may stand without a colon (`牵头单位 区发改局`).
@@ -167,27 +174,15 @@ fn slot_of_label(label: &str) -> Slot {
     }
 }
 
-/// The role words by their first character, so that a text is searched
-/// for all of them in one pass.
-static ROLE_WORDS_BY_FIRST: LazyLock<rustc_hash::FxHashMap<char, Vec<&'static str>>> =
-    LazyLock::new(|| {
-        let mut m: rustc_hash::FxHashMap<char, Vec<&'static str>> = Default::default();
-        for (w, _) in ROLE_WORDS.iter() {
-            if let Some(c) = w.chars().next() {
-                m.entry(c).or_default().push(w);
-            }
-        }
-        m
-    });
+/// The role words as one automaton, so that a text is searched for all of
+/// them in one pass.
+static ROLE_WORD_AUTOMATON: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasick::new(ROLE_WORDS.iter().map(|(w, _)| w)).expect("role word automaton")
+});
 
 /// Whether a role word occurs anywhere in `s`.
 fn contains_role_word(s: &str) -> bool {
-    let by_first = &*ROLE_WORDS_BY_FIRST;
-    s.char_indices().any(|(i, c)| {
-        by_first
-            .get(&c)
-            .is_some_and(|words| words.iter().any(|w| s[i..].starts_with(w)))
-    })
+    ROLE_WORD_AUTOMATON.is_match(s)
 }
 
 /// The role word `s` ends with: (start of the word, role).
@@ -203,7 +198,8 @@ fn role_suffix(s: &str) -> Option<(usize, Role)> {
 /// is a name with a note of its own, not a note).
 fn is_note(s: &str) -> bool {
     let top = top_level(s);
-    NOTES.iter().any(|n| top.contains(n))
+    let (words, first) = &*NOTES;
+    top.contains(first.as_slice()) && words.is_match(&top)
 }
 
 /// `s` without its bracketed parts.

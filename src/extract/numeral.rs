@@ -85,48 +85,81 @@ pub fn read_with(text: &str, at: usize, thousands: bool) -> Option<Numeral> {
 
 /// Every numeral of `text`, left to right, not overlapping.
 pub fn scan(text: &str) -> Scan<'_> {
-    Scan {
-        text,
-        pos: 0,
-        prev: None,
-    }
+    Scan { text, pos: 0 }
 }
 
 /// Iterator of [`scan`].
 pub struct Scan<'a> {
     text: &'a str,
     pos: usize,
-    prev: Option<char>,
+}
+
+impl Scan<'_> {
+    /// The folded character before the scan position.
+    fn prev(&self) -> Option<char> {
+        self.text[..self.pos].chars().next_back().map(fold_char)
+    }
 }
 
 impl Iterator for Scan<'_> {
     type Item = Numeral;
     fn next(&mut self) -> Option<Numeral> {
-        while self.pos < self.text.len() {
-            let c = self.text[self.pos..].chars().next()?;
-            let f = fold_char(c);
+        let bytes = self.text.as_bytes();
+        while self.pos < bytes.len() {
+            let b = bytes[self.pos];
+            let (f, len) = if b < 0x80 {
+                (char::from(b), 1)
+            } else {
+                let c = self.text[self.pos..].chars().next()?;
+                (fold_char(c), c.len_utf8())
+            };
             // A minus sign only where it cannot be a hyphen of a code (`GB-3`).
             let may_start = starts_numeral(f)
-                || (f == '-' && !self.prev.is_some_and(|p| p.is_ascii_alphanumeric()));
+                || (f == '-' && !self.prev().is_some_and(|p| p.is_ascii_alphanumeric()));
             if may_start
-                && !(f.is_ascii_digit() && self.prev.is_some_and(|p| p.is_ascii_digit()))
+                && !(f.is_ascii_digit() && self.prev().is_some_and(|p| p.is_ascii_digit()))
                 && let Some(n) = read(self.text, self.pos)
             {
-                self.prev = self.text[..n.span.end].chars().next_back().map(fold_char);
                 self.pos = n.span.end;
                 return Some(n);
             }
-            self.prev = Some(f);
-            self.pos += c.len_utf8();
+            self.pos += len;
         }
         None
     }
 }
 
+/// Whether a numeral may start with `c`: an Arabic digit, `.`, `负`, `半`,
+/// `几` or a Chinese digit or unit.
 fn starts_numeral(c: char) -> bool {
-    c.is_ascii_digit() || c == '.' || c == '负' || c == '半' || chinese_char(c)
+    matches!(
+        c,
+        '0'..='9'
+            | '.'
+            | '负'
+            | '半'
+            | '几'
+            | '零'
+            | '〇'
+            | '一'
+            | '二'
+            | '两'
+            | '三'
+            | '四'
+            | '五'
+            | '六'
+            | '七'
+            | '八'
+            | '九'
+            | '十'
+            | '百'
+            | '千'
+            | '万'
+            | '亿'
+    )
 }
 
+#[cfg(test)]
 fn chinese_char(c: char) -> bool {
     digit(c).is_some() || small_unit(c).is_some() || big_unit(c).is_some() || c == '几'
 }
@@ -739,6 +772,17 @@ mod tests {
             "{s}: got {got:?}, want {want}"
         );
         assert_eq!(read(s, 0).unwrap().span.end, s.len(), "{s}: span");
+    }
+
+    #[test]
+    fn numeral_starts_are_the_chinese_characters_and_digits() {
+        for u in 0..0x11000u32 {
+            if let Some(c) = char::from_u32(u) {
+                let by_parts =
+                    c.is_ascii_digit() || c == '.' || c == '负' || c == '半' || chinese_char(c);
+                assert_eq!(starts_numeral(c), by_parts, "{c:?}");
+            }
+        }
     }
 
     #[test]

@@ -883,11 +883,14 @@ fn skipped_regions(text: &str) -> Vec<Range<usize>> {
 
 /// A quotation long enough to state goals, with a comparator in it.
 fn states_goals(inner: &str) -> bool {
-    inner.chars().count() >= 8
-        && (BEFORE.iter().any(|(w, _)| inner.contains(w))
-            || AFTER.iter().any(|(w, _)| *w != "内" && inner.contains(w))
-            || inner.contains('%'))
+    inner.chars().count() >= 8 && (inner.contains('%') || GOAL_WORDS.is_match(inner))
 }
+
+/// The comparator words of [`BEFORE`] and [`AFTER`] but `内`, as one automaton.
+static GOAL_WORDS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    let after = AFTER.iter().filter(|(w, _)| *w != "内");
+    AhoCorasick::new(BEFORE.iter().chain(after).map(|(w, _)| w)).expect("goal word automaton")
+});
 
 /// What the extractor carries forward through an item: characters read,
 /// open parentheses on the current line, the start of the current clause and

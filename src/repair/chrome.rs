@@ -142,17 +142,15 @@ fn is_separator_before_field(s: &str, i: usize) -> bool {
 /// allowed): the cheap test, on a few characters before each colon, that
 /// decides whether the whole line needs folding and scanning.
 fn has_field_before_colon(line: &str) -> bool {
-    if !line.contains(':') && !line.contains('：') {
-        return false;
-    }
-    line.match_indices([':', '：']).any(|(colon, _)| {
+    let colons = line.match_indices(':').chain(line.match_indices('：'));
+    colons.into_iter().any(|(colon, _)| {
         // A label ends right before the colon: test that character first.
         let last = line[..colon]
             .chars()
             .rev()
             .map(super::fold_char)
             .find(|&c| c != ' ' && c != '\t');
-        if !last.is_some_and(|c| CHROME.field_last_chars.binary_search(&c).is_ok()) {
+        if last.is_none_or(|c| CHROME.field_last_chars.binary_search(&c).is_err()) {
             return false;
         }
         let mut before: Vec<char> = line[..colon]

@@ -146,6 +146,26 @@ fn fold_into(s: &str, out: &mut String, mut length_changed: impl FnMut(usize, us
             i += 1;
             continue;
         }
+        // Three-byte forms of the dense table (almost every Han character):
+        // decoded and looked up without the general path.
+        if b & 0xF0 == 0xE0 && i + 2 < bytes.len() {
+            let u = (u32::from(b & 0x0F) << 12)
+                | (u32::from(bytes[i + 1] & 0x3F) << 6)
+                | u32::from(bytes[i + 2] & 0x3F);
+            if DENSE.contains(&u) {
+                let folded = t2s.dense[(u - DENSE.start) as usize];
+                if folded as u32 != u {
+                    out.push_str(&s[run..i]);
+                    out.push(folded);
+                    run = i + 3;
+                    if folded.len_utf8() != 3 {
+                        length_changed(out.len() - base, run);
+                    }
+                }
+                i += 3;
+                continue;
+            }
+        }
         let c = s[i..].chars().next().unwrap_or('\0');
         let len = c.len_utf8();
         let folded = fold_with(t2s, c);

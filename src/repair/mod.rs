@@ -200,39 +200,69 @@ pub fn squeeze_spaces(line: &str) -> String {
     if !(0..b.len()).any(blank_at) {
         return line.to_string();
     }
-    let chars: Vec<char> = line.chars().collect();
     let mut out = String::with_capacity(line.len());
+    // Text between blank runs is copied whole.
+    let mut copied = 0;
     let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        if is_blank(c) {
-            let start = i;
-            while i < chars.len() && is_blank(chars[i]) {
-                i += 1;
-            }
-            let prev = start.checked_sub(1).map(|j| chars[j]);
-            let next = chars.get(i).copied();
-            let keep = match (prev, next) {
-                (Some(p), Some(n)) => {
-                    let joinable = |a: char, b: char| {
-                        is_wide(a) && (is_wide(b) || b.is_ascii_digit() || b.is_ascii_punctuation())
-                    };
-                    !(joinable(p, n)
-                        || joinable(n, p)
-                        || (p.is_ascii_punctuation() && n.is_ascii_digit() && p != ',')
-                        || (p.is_ascii_digit() && matches!(n, '%' | '.')))
-                }
-                _ => false,
-            };
-            if keep {
-                out.push(' ');
-            }
-            continue;
+    while let Some(start) = next_blank(line, i) {
+        let mut end = start;
+        while let Some(c) = line[end..].chars().next().filter(|&c| is_blank(c)) {
+            end += c.len_utf8();
         }
-        out.push(c);
-        i += 1;
+        out.push_str(&line[copied..start]);
+        copied = end;
+        i = end;
+        let prev = line[..start].chars().next_back();
+        let next = line[end..].chars().next();
+        let keep = match (prev, next) {
+            (Some(p), Some(n)) => {
+                let joinable = |a: char, b: char| {
+                    is_wide(a) && (is_wide(b) || b.is_ascii_digit() || b.is_ascii_punctuation())
+                };
+                !(joinable(p, n)
+                    || joinable(n, p)
+                    || (p.is_ascii_punctuation() && n.is_ascii_digit() && p != ',')
+                    || (p.is_ascii_digit() && matches!(n, '%' | '.')))
+            }
+            _ => false,
+        };
+        if keep {
+            out.push(' ');
+        }
     }
+    out.push_str(&line[copied..]);
     out
+}
+
+/// The byte offset of the first blank character ([`is_blank`]) of `s` at
+/// or after `from`. Only characters whose UTF-8 starts with a byte that
+/// leads some blank are decoded; the rest are stepped over by their lead byte.
+fn next_blank(s: &str, from: usize) -> Option<usize> {
+    let b = s.as_bytes();
+    let mut i = from;
+    while i < b.len() {
+        let lead = b[i];
+        let len = match lead {
+            0x00..=0x7F => {
+                if (lead as char).is_whitespace() {
+                    return Some(i);
+                }
+                1
+            }
+            0xC2 | 0xE1 | 0xE2 | 0xE3 | 0xEF => {
+                let c = s[i..].chars().next()?;
+                if is_blank(c) {
+                    return Some(i);
+                }
+                c.len_utf8()
+            }
+            0x80..=0xDF => 2,
+            0xE0..=0xEF => 3,
+            _ => 4,
+        };
+        i += len;
+    }
+    None
 }
 
 static DATE_LINE: LazyLock<Regex> = LazyLock::new(|| {
