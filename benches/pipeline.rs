@@ -8,6 +8,12 @@ use divan::{Bencher, black_box};
 use fengong::{Options, parse_text, repair, segment};
 use std::sync::LazyLock;
 
+/// The allocator of the `fengong` command (default feature `mimalloc`), so
+/// that these figures are what the command does per notice.
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     // Build the process-wide state (jieba, alias tables) before timing.
     let _ = parse_text(SEED, &OPTS);
