@@ -36,10 +36,15 @@ impl Conventions {
     /// Pick up the header cells of a flattened table: lines that are exactly
     /// a unit-column label (`责任单位`) or a deadline-column label (`完成时限`).
     /// Lines without such cells leave the columns found before.
-    pub fn scan_table_header(&mut self, lines: &[String]) {
+    pub fn scan_table_header<S: AsRef<str>>(&mut self, lines: impl IntoIterator<Item = S>) {
         let mut cols = Vec::new();
         for l in lines {
-            let f = crate::repair::fold(l.trim());
+            let l = l.as_ref().trim();
+            // Folding keeps the number of characters: the labels have 4 to 6.
+            if l.len() > 6 * 4 || !(4..=6).contains(&l.chars().count()) {
+                continue;
+            }
+            let f = crate::repair::fold(l);
             let slot = match f.as_str() {
                 "牵头单位" | "牵头部门" | "牵头责任单位" => Slot::Lead,
                 "责任单位" | "责任部门" | "配合单位" | "配合部门" | "参与单位" | "协办单位"
@@ -85,8 +90,7 @@ pub fn build_item(raw: &RawItem, units: &dyn UnitResolver, conv: &mut Convention
     }
     // A table's header row flattened into a section (`序号\n重点工作\n责任单位`)
     // gives the unit columns of the rows after it.
-    let later_lines: Vec<String> = raw.body.lines().skip(1).map(String::from).collect();
-    conv.scan_table_header(&later_lines);
+    conv.scan_table_header(raw.body.lines().skip(1));
     let mut item = Item {
         path: raw.path.clone(),
         level: raw.level,
