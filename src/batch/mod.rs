@@ -223,17 +223,25 @@ where
 {
     let window = window.max(1);
     let next = AtomicUsize::new(0);
-    // How many results the sink has taken; usize::MAX once it stops.
-    let sunk = (Mutex::new(0usize), Condvar::new());
+    // How many results the sink has taken (usize::MAX once it stops), and
+    // how many workers wait for it to take more (only then is it worth a
+    // wake-up call per result).
+    let sunk = (Mutex::new(Progress::default()), Condvar::new());
     let (tx, rx) = std::sync::mpsc::channel::<(usize, T)>();
     let workers = rayon::current_num_threads().min(inputs.len()).max(1);
 
+    #[derive(Default)]
+    struct Progress {
+        sunk: usize,
+        waiting: usize,
+    }
+
     /// Releases blocked workers if the sink unwinds.
-    struct Release<'a>(&'a (Mutex<usize>, Condvar));
+    struct Release<'a>(&'a (Mutex<Progress>, Condvar));
     impl Drop for Release<'_> {
         fn drop(&mut self) {
             if let Ok(mut s) = self.0.0.lock() {
-                *s = usize::MAX;
+                s.sunk = usize::MAX;
             }
             self.0.1.notify_all();
         }
@@ -253,10 +261,12 @@ where
                             }
                             {
                                 let mut s = sunk.0.lock().unwrap_or_else(|e| e.into_inner());
-                                while *s != usize::MAX && k >= *s + window {
+                                while s.sunk != usize::MAX && k >= s.sunk + window {
+                                    s.waiting += 1;
                                     s = sunk.1.wait(s).unwrap_or_else(|e| e.into_inner());
+                                    s.waiting -= 1;
                                 }
-                                if *s == usize::MAX {
+                                if s.sunk == usize::MAX {
                                     break;
                                 }
                             }
@@ -278,8 +288,11 @@ where
                 sink(&inputs[want], r);
                 want += 1;
             }
-            *sunk.0.lock().unwrap_or_else(|e| e.into_inner()) = want;
-            sunk.1.notify_all();
+            let mut s = sunk.0.lock().unwrap_or_else(|e| e.into_inner());
+            s.sunk = want;
+            if s.waiting > 0 {
+                sunk.1.notify_all();
+            }
         }
     });
 }
