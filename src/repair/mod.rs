@@ -436,6 +436,62 @@ mod tests {
         assert_eq!(squeeze_spaces("Word 2016 版本"), "Word 2016版本");
     }
 
+    /// The rule of [`squeeze_spaces`] written out on a vector of characters.
+    fn squeeze_by_chars(line: &str) -> String {
+        if !line.contains([' ', '\u{3000}', '\t', '\u{A0}']) {
+            return line.to_string();
+        }
+        let chars: Vec<char> = line.chars().collect();
+        let mut out = String::new();
+        let mut i = 0;
+        while i < chars.len() {
+            if !is_blank(chars[i]) {
+                out.push(chars[i]);
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i < chars.len() && is_blank(chars[i]) {
+                i += 1;
+            }
+            let joinable = |a: char, b: char| {
+                is_wide(a) && (is_wide(b) || b.is_ascii_digit() || b.is_ascii_punctuation())
+            };
+            if let (Some(p), Some(n)) = (
+                start.checked_sub(1).map(|j| chars[j]),
+                chars.get(i).copied(),
+            ) && !(joinable(p, n)
+                || joinable(n, p)
+                || (p.is_ascii_punctuation() && n.is_ascii_digit() && p != ',')
+                || (p.is_ascii_digit() && matches!(n, '%' | '.')))
+            {
+                out.push(' ');
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn blank_runs_of_every_kind_are_squeezed_like_the_rule_says() {
+        let pieces = [
+            " ", "\u{3000}", "\t", "\u{A0}", "\u{2003}", "\u{FEFF}", "\u{200B}", "\u{1680}",
+            "\u{205F}", "甲", "a", "7", ",", ".", "%", "（", "é", "“",
+        ];
+        // Every string of up to four pieces.
+        let mut cases = vec![String::new()];
+        for _ in 0..4 {
+            let longer: Vec<String> = cases
+                .iter()
+                .flat_map(|c| pieces.iter().map(move |p| format!("{c}{p}")))
+                .collect();
+            cases.extend(longer);
+            cases.dedup();
+        }
+        for case in &cases {
+            assert_eq!(squeeze_spaces(case), squeeze_by_chars(case), "{case:?}");
+        }
+    }
+
     #[test]
     fn page_break_inside_label_is_joined() {
         let t = "一、主要指标分工\n\n7.合格率达到 94%。（牵头单位：省局质量\n\n发展处、质量监督处；责任单位：各市、州、县市场监管局）\n";
