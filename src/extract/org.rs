@@ -17,6 +17,19 @@ static ENDINGS: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
     v
 });
 
+/// [`ENDINGS`] by their last character, each list in the order of
+/// `ENDINGS`: a name can only end with the endings of its own last character.
+static ENDINGS_BY_LAST: LazyLock<rustc_hash::FxHashMap<char, Vec<&'static str>>> =
+    LazyLock::new(|| {
+        let mut m: rustc_hash::FxHashMap<char, Vec<&'static str>> = Default::default();
+        for e in ENDINGS.iter() {
+            if let Some(c) = e.chars().next_back() {
+                m.entry(c).or_default().push(e);
+            }
+        }
+        m
+    });
+
 /// Words that open a collective or vague reference (`各…`, `有关…`).
 const COLLECTIVE_HEADS: &[&str] = &["各", "有关", "相关", "其他", "其它", "所属", "全体"];
 
@@ -43,7 +56,8 @@ fn core(name: &str) -> &str {
 /// part of a name, except a collective one (`各地`).
 pub fn ending(name: &str) -> Option<&'static str> {
     let c = core(name);
-    ENDINGS
+    ENDINGS_BY_LAST
+        .get(&c.chars().next_back()?)?
         .iter()
         .find(|e| {
             c.ends_with(*e)
@@ -59,17 +73,19 @@ pub fn is_collective_or_vague(name: &str) -> bool {
     COLLECTIVE_HEADS.iter().any(|h| c.starts_with(h))
         || c.contains("各成员单位")
         || c.ends_with("成员单位")
-        || [
-            "各部门",
-            "各单位",
-            "各地区",
-            "各级",
-            "各有关",
-            "相关部门",
-            "有关部门",
-        ]
-        .iter()
-        .any(|k| c.contains(k))
+        // Every word below holds `各` or `关部门`: most names hold neither.
+        || ((c.contains('各') || c.contains("关部门"))
+            && [
+                "各部门",
+                "各单位",
+                "各地区",
+                "各级",
+                "各有关",
+                "相关部门",
+                "有关部门",
+            ]
+            .iter()
+            .any(|k| c.contains(k)))
         || (c.contains('各') && ending(c).is_some())
 }
 

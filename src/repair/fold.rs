@@ -199,7 +199,9 @@ impl<'a> Folded<'a> {
     /// Build the folded view of `orig`.
     pub fn new(orig: &'a str) -> Self {
         let mut folded = String::with_capacity(orig.len());
-        let mut breaks = vec![(0, 0)];
+        // About one character in ten changes length (full-width punctuation).
+        let mut breaks = Vec::with_capacity(orig.len() / 24 + 4);
+        breaks.push((0, 0));
         fold_into(orig, &mut folded, |f, o| breaks.push((f, o)));
         Folded {
             orig,

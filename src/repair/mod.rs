@@ -189,15 +189,9 @@ pub fn remove_artifacts(text: &str) -> String {
 
 /// Remove spaces that sit next to CJK text (but keep those between Latin words).
 pub fn squeeze_spaces(line: &str) -> String {
-    // Byte test for ' ', '\t', U+3000 (E3 80 80) and U+00A0 (C2 A0).
-    let b = line.as_bytes();
-    let blank_at = |i: usize| match b[i] {
-        b' ' | b'\t' => true,
-        0xE3 => b.get(i + 1..i + 3) == Some(&[0x80, 0x80]),
-        0xC2 => b.get(i + 1) == Some(&0xA0),
-        _ => false,
-    };
-    if !(0..b.len()).any(blank_at) {
+    // Four searches for one character each (memchr on a byte): cheaper
+    // than decoding the line.
+    if ![' ', '\u{3000}', '\t', '\u{A0}'].iter().any(|&c| line.contains(c)) {
         return line.to_string();
     }
     let mut out = String::with_capacity(line.len());
