@@ -198,7 +198,9 @@ fn heading(f: &Folded, spans: &[std::ops::Range<usize>]) -> String {
         None => first_line,
     };
     sentence
-        .trim_end_matches(|c: char| c.is_whitespace() || "，,；;：:、".contains(c))
+        .trim_end_matches(|c: char| {
+            c.is_whitespace() || matches!(c, '，' | ',' | '；' | ';' | '：' | ':' | '、')
+        })
         .trim()
         .to_string()
 }

@@ -740,7 +740,10 @@ fn plain_follower(c: Option<char>) -> bool {
     match c {
         None => true,
         Some(c) if !('\u{4e00}'..='\u{9fff}').contains(&c) => true,
-        Some(c) => "以左多的和及或、是".contains(c),
+        Some(c) => matches!(
+            c,
+            '以' | '左' | '多' | '的' | '和' | '及' | '或' | '、' | '是'
+        ),
     }
 }
 

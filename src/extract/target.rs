@@ -118,7 +118,11 @@ fn match_unit(text: &str, at: usize) -> Option<UnitMatch> {
             unit.push('/');
             unit.push_str(&dc[..len]);
             end = dends[dc[..len].chars().count() - 1];
-        } else if let Some(c) = rest.chars().next().filter(|c| "年月日人户".contains(*c)) {
+        } else if let Some(c) = rest
+            .chars()
+            .next()
+            .filter(|c| matches!(*c, '年' | '月' | '日' | '人' | '户'))
+        {
             unit.push('/');
             unit.push(c);
             end = den_at + c.len_utf8();
@@ -324,7 +328,9 @@ static PAREN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\([^()]*\)").unwra
 fn metric_after(rest: &str) -> Option<String> {
     // Up to the next punctuation or the next number (which has its own metric).
     let end = rest
-        .find(|c: char| "、,，。;；(\n".contains(c) || c.is_ascii_digit())
+        .find(|c: char| {
+            matches!(c, '、' | ',' | '，' | '。' | ';' | '；' | '(' | '\n') || c.is_ascii_digit()
+        })
         .unwrap_or(rest.len());
     let phrase = &rest[..end];
     if phrase.starts_with(['目', '的']) {
@@ -514,7 +520,11 @@ fn read_target(
         return None;
     }
     // `千万`, `百万`: words, not quantities (`十` alone is ten).
-    if !arabic && n.implied_unit.is_none() && num_text.chars().all(|c| "百千万亿 ".contains(c))
+    if !arabic
+        && n.implied_unit.is_none()
+        && num_text
+            .chars()
+            .all(|c| matches!(c, '百' | '千' | '万' | '亿' | ' '))
     {
         return None;
     }
@@ -542,7 +552,7 @@ fn read_target(
             && after_raw
                 .chars()
                 .next()
-                .is_none_or(|c| "。,;，；、)\n".contains(c));
+                .is_none_or(|c| matches!(c, '。' | ',' | ';' | '，' | '；' | '、' | ')' | '\n'));
         if !whole {
             return None;
         }
@@ -574,7 +584,7 @@ fn read_target(
         && !text[*pe..start].is_empty()
         && text[*pe..start]
             .chars()
-            .all(|c| "和、及与或,， ".contains(c))
+            .all(|c| matches!(c, '和' | '、' | '及' | '与' | '或' | ',' | '，' | ' '))
     {
         comparator = pc.clone();
         framed = true;
@@ -765,7 +775,26 @@ fn distant_verb(window: &str) -> Option<&'static str> {
             '”' => quoted = false,
             _ => {}
         }
-        !quoted && (ch.is_ascii_digit() || "〇一二两三四五六七八九十百千万亿".contains(ch))
+        !quoted
+            && (ch.is_ascii_digit()
+                || matches!(
+                    ch,
+                    '〇' | '一'
+                        | '二'
+                        | '两'
+                        | '三'
+                        | '四'
+                        | '五'
+                        | '六'
+                        | '七'
+                        | '八'
+                        | '九'
+                        | '十'
+                        | '百'
+                        | '千'
+                        | '万'
+                        | '亿'
+                ))
     });
     (!bare).then_some(c)
 }

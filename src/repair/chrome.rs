@@ -65,7 +65,26 @@ static CHROME: LazyLock<Chrome> = LazyLock::new(|| {
 
 /// Characters that separate the parts of a chrome line.
 fn is_separator(c: char) -> bool {
-    c.is_whitespace() || "|/·丨【】[]()<>»>-—_*".contains(c)
+    c.is_whitespace()
+        || matches!(
+            c,
+            '|' | '/'
+                | '·'
+                | '丨'
+                | '【'
+                | '】'
+                | '['
+                | ']'
+                | '('
+                | ')'
+                | '<'
+                | '>'
+                | '»'
+                | '-'
+                | '—'
+                | '_'
+                | '*'
+        )
 }
 
 /// Longest value a chrome field can have (`来源：国家发展改革委办公厅`).

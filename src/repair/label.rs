@@ -88,7 +88,10 @@ pub fn parse_chinese_small(s: &str) -> Option<u32> {
 }
 
 fn is_cn_digit(c: char) -> bool {
-    "一二三四五六七八九十".contains(c)
+    matches!(
+        c,
+        '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十'
+    )
 }
 
 /// Parse a label at the start of the folded string `s`.

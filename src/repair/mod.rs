@@ -191,7 +191,10 @@ pub fn remove_artifacts(text: &str) -> String {
 pub fn squeeze_spaces(line: &str) -> String {
     // Four searches for one character each (memchr on a byte): cheaper
     // than decoding the line.
-    if ![' ', '\u{3000}', '\t', '\u{A0}'].iter().any(|&c| line.contains(c)) {
+    if ![' ', '\u{3000}', '\t', '\u{A0}']
+        .iter()
+        .any(|&c| line.contains(c))
+    {
         return line.to_string();
     }
     let mut out = String::with_capacity(line.len());

@@ -132,8 +132,10 @@ fn prefix_of<'a>(name: &'a str, aliases: &Aliases) -> Option<&'a str> {
 fn complete_on_its_own(name: &str) -> bool {
     let base = name.trim_end_matches(')').split('(').next().unwrap_or(name);
     let mut chars = base.chars();
-    let own_level =
-        chars.next() == Some('团') && chars.next().is_some_and(|c| "省市县区州旗".contains(c));
+    let own_level = chars.next() == Some('团')
+        && chars
+            .next()
+            .is_some_and(|c| matches!(c, '省' | '市' | '县' | '区' | '州' | '旗'));
     own_level
         || [
             "管委会",
