@@ -10,25 +10,22 @@ use std::sync::LazyLock;
 /// The chrome vocabulary, longest words first.
 struct Chrome {
     fields: Vec<String>,
-    /// Characters in the longest field label.
-    longest_field: usize,
     controls: Vec<String>,
     breadcrumbs: Vec<String>,
     /// The first characters of all words, and `首` (sorted): a line whose
     /// first word starts otherwise is not chrome.
     first_chars: Vec<char>,
-    /// The last characters of the field labels (sorted).
-    field_last_chars: Vec<char>,
+    /// The field labels by their last character (sorted by it).
+    fields_by_last: Vec<(char, Vec<String>)>,
 }
 
 static CHROME: LazyLock<Chrome> = LazyLock::new(|| {
     let mut c = Chrome {
         fields: Vec::new(),
-        longest_field: 0,
         controls: Vec::new(),
         breadcrumbs: Vec::new(),
         first_chars: vec!['首'],
-        field_last_chars: Vec::new(),
+        fields_by_last: Vec::new(),
     };
     let mut section = "";
     for line in include_str!("../data/site_chrome.txt").lines() {
@@ -51,15 +48,21 @@ static CHROME: LazyLock<Chrome> = LazyLock::new(|| {
     for list in [&mut c.fields, &mut c.controls, &mut c.breadcrumbs] {
         list.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
     }
-    c.longest_field = c.fields.first().map_or(0, |f| f.chars().count());
     for w in c.fields.iter().chain(&c.controls).chain(&c.breadcrumbs) {
         c.first_chars.extend(w.chars().next());
     }
-    c.field_last_chars = c.fields.iter().filter_map(|f| f.chars().last()).collect();
-    for set in [&mut c.first_chars, &mut c.field_last_chars] {
-        set.sort_unstable();
-        set.dedup();
+    for f in &c.fields {
+        let Some(last) = f.chars().next_back() else {
+            continue;
+        };
+        match c.fields_by_last.iter_mut().find(|(l, _)| *l == last) {
+            Some((_, list)) => list.push(f.clone()),
+            None => c.fields_by_last.push((last, vec![f.clone()])),
+        }
     }
+    c.fields_by_last.sort_by_key(|(l, _)| *l);
+    c.first_chars.sort_unstable();
+    c.first_chars.dedup();
     c
 });
 
@@ -169,19 +172,27 @@ fn has_field_before_colon(line: &str) -> bool {
             .rev()
             .map(super::fold_char)
             .find(|&c| c != ' ' && c != '\t');
-        if last.is_none_or(|c| CHROME.field_last_chars.binary_search(&c).is_err()) {
+        let Some(last) = last else {
             return false;
-        }
-        let mut before: Vec<char> = line[..colon]
-            .chars()
-            .rev()
-            .map(super::fold_char)
-            .skip_while(|&c| c == ' ' || c == '\t')
-            .take(CHROME.longest_field)
-            .collect();
-        before.reverse();
-        let before: String = before.into_iter().collect();
-        CHROME.fields.iter().any(|f| before.ends_with(f.as_str()))
+        };
+        let Ok(k) = CHROME
+            .fields_by_last
+            .binary_search_by_key(&last, |(l, _)| *l)
+        else {
+            return false;
+        };
+        // Then each label, from its end, against the folded text before the colon.
+        let before = || {
+            line[..colon]
+                .chars()
+                .rev()
+                .map(super::fold_char)
+                .skip_while(|&c| c == ' ' || c == '\t')
+        };
+        CHROME.fields_by_last[k].1.iter().any(|f| {
+            let mut b = before();
+            f.chars().rev().all(|fc| b.next() == Some(fc))
+        })
     })
 }
 
