@@ -129,34 +129,34 @@ impl Iterator for Scan<'_> {
     }
 }
 
-/// Whether a numeral may start with `c`: an Arabic digit, `.`, `负`, `半`,
-/// `几` or a Chinese digit or unit.
+/// Whether a numeral may start with `c`: an Arabic or Chinese digit or unit
+/// ([`is_digit_or_chinese_numeral`]), `.`, `零`, `负`, `半` or `几`.
 fn starts_numeral(c: char) -> bool {
-    matches!(
-        c,
-        '0'..='9'
-            | '.'
-            | '负'
-            | '半'
-            | '几'
-            | '零'
-            | '〇'
-            | '一'
-            | '二'
-            | '两'
-            | '三'
-            | '四'
-            | '五'
-            | '六'
-            | '七'
-            | '八'
-            | '九'
-            | '十'
-            | '百'
-            | '千'
-            | '万'
-            | '亿'
-    )
+    is_digit_or_chinese_numeral(c) || matches!(c, '.' | '零' | '负' | '半' | '几')
+}
+
+/// An Arabic digit, or a Chinese digit (`〇` `一` … `九`, `两`) or unit (`十` `百`
+/// `千` `万` `亿`).
+pub fn is_digit_or_chinese_numeral(c: char) -> bool {
+    c.is_ascii_digit()
+        || matches!(
+            c,
+            '〇' | '一'
+                | '二'
+                | '两'
+                | '三'
+                | '四'
+                | '五'
+                | '六'
+                | '七'
+                | '八'
+                | '九'
+                | '十'
+                | '百'
+                | '千'
+                | '万'
+                | '亿'
+        )
 }
 
 #[cfg(test)]

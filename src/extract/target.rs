@@ -775,26 +775,7 @@ fn distant_verb(window: &str) -> Option<&'static str> {
             '”' => quoted = false,
             _ => {}
         }
-        !quoted
-            && (ch.is_ascii_digit()
-                || matches!(
-                    ch,
-                    '〇' | '一'
-                        | '二'
-                        | '两'
-                        | '三'
-                        | '四'
-                        | '五'
-                        | '六'
-                        | '七'
-                        | '八'
-                        | '九'
-                        | '十'
-                        | '百'
-                        | '千'
-                        | '万'
-                        | '亿'
-                ))
+        !quoted && numeral::is_digit_or_chinese_numeral(ch)
     });
     (!bare).then_some(c)
 }
