@@ -41,7 +41,7 @@ impl Conventions {
         for l in lines {
             let l = l.as_ref().trim();
             // Folding keeps the number of characters: the labels have 4 to 6.
-            if l.len() > 6 * 4 || !(4..=6).contains(&l.chars().count()) {
+            if !(4..=6).contains(&l.chars().count()) {
                 continue;
             }
             let f = crate::repair::fold(l);

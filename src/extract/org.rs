@@ -6,23 +6,19 @@
 
 use std::sync::LazyLock;
 
-/// Organization-name endings, longest first.
-static ENDINGS: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
-    let mut v: Vec<&str> = include_str!("../data/org_endings.txt")
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .collect();
-    v.sort_by_key(|e| std::cmp::Reverse(e.len()));
-    v
-});
-
-/// [`ENDINGS`] by their last character, each list in the order of
-/// `ENDINGS`: a name can only end with the endings of its own last character.
+/// Organization-name endings (data file) by their last character, each
+/// list longest first: a name can only end with the endings of its own
+/// last character.
 static ENDINGS_BY_LAST: LazyLock<rustc_hash::FxHashMap<char, Vec<&'static str>>> =
     LazyLock::new(|| {
+        let mut endings: Vec<&str> = include_str!("../data/org_endings.txt")
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .collect();
+        endings.sort_by_key(|e| std::cmp::Reverse(e.len()));
         let mut m: rustc_hash::FxHashMap<char, Vec<&'static str>> = Default::default();
-        for e in ENDINGS.iter() {
+        for e in endings {
             if let Some(c) = e.chars().next_back() {
                 m.entry(c).or_default().push(e);
             }

@@ -196,15 +196,8 @@ fn is_stray_control(c: char) -> bool {
 
 /// Drop a few stray control characters (with a warning); refuse content
 /// where they, or replacement characters, are common: that is a binary file.
+/// Only called on text that [`may_need_cleaning`].
 fn clean_controls(text: String, warnings: &mut Vec<String>) -> Result<String> {
-    // Fast path, a byte scan: no C0 control but tab, newlines and form feed,
-    // no DEL, no lead byte of a C1 control (0xC2 also leads Latin-1
-    // letters, which then take the slow path), no replacement character.
-    let suspect =
-        |b: u8| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c)) || b == 0x7f || b == 0xc2;
-    if !text.bytes().any(suspect) && !text.contains('\u{FFFD}') {
-        return Ok(text);
-    }
     let mut total = 0usize;
     let mut stray = 0usize;
     let mut replaced = 0usize;
