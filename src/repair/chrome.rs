@@ -198,21 +198,14 @@ fn has_field_before_colon(line: &str) -> bool {
 
 /// Whether a whole line is site chrome.
 pub fn is_chrome_line(line: &str) -> bool {
+    let rest = line.trim_start_matches(|c: char| is_separator(super::fold_char(c)));
     // Most lines fail on their first character: no chrome word starts with it.
-    let first = line
-        .chars()
-        .map(super::fold_char)
-        .find(|&c| !is_separator(c));
+    let first = rest.chars().next().map(super::fold_char);
     if first.is_some_and(|c| CHROME.first_chars.binary_search(&c).is_err()) {
         return false;
     }
     // Then on their first word: look at it before folding the line.
-    let head: String = line
-        .trim_start_matches(|c: char| is_separator(super::fold_char(c)))
-        .chars()
-        .take(8)
-        .map(super::fold_char)
-        .collect();
+    let head: String = rest.chars().take(8).map(super::fold_char).collect();
     let starts = |w: &String| head.starts_with(w.as_str()) || w.starts_with(head.as_str());
     let plausible = head.is_empty()
         || head.starts_with("首页")

@@ -37,16 +37,16 @@ static HAN_ONLY: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\p{Han}+$").un
 /// `endings` after `before` characters (`^\p{Han}{2,40}(?:局|委|…)$`,
 /// checked without compiling a bounded repetition of the Han class, which
 /// costs a regex a tenth of a millisecond per repetition bound).
-pub fn is_han_name_ending(
+pub fn is_han_name_ending<'a, 'b: 'a>(
     s: &str,
     before: std::ops::RangeInclusive<usize>,
-    endings: &[&str],
+    endings: impl IntoIterator<Item = &'a &'b str>,
 ) -> bool {
     if !HAN_ONLY.is_match(s) {
         return false;
     }
     let n = s.chars().count();
-    endings.iter().any(|e| {
+    endings.into_iter().any(|e| {
         s.ends_with(e)
             && n.checked_sub(e.chars().count())
                 .is_some_and(|k| before.contains(&k))

@@ -55,7 +55,7 @@ fn without_site_name(line: &str) -> String {
 /// Whether a folded header line is an organ's name: 2 to 40 Han characters
 /// and an organ ending (`湖北省市场监督管理局`).
 fn is_org(f: &str) -> bool {
-    is_han_name_ending(f, 2..=40, super::ORGAN_ENDINGS) || is_han_name_ending(f, 2..=40, &["院"])
+    is_han_name_ending(f, 2..=40, super::ORGAN_ENDINGS.iter().chain(&["院"]))
 }
 
 /// Parse a document number such as `鄂市监综函〔2022〕151号` found anywhere in `s`.

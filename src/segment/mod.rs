@@ -432,8 +432,7 @@ pub(crate) const ORGAN_ENDINGS: &[&str] = &[
 /// Whether a signature line is an organ's name: 2 to 30 Han characters and
 /// an organ ending (or `公司`).
 fn is_org_line(s: &str) -> bool {
-    crate::repair::is_han_name_ending(s, 2..=30, ORGAN_ENDINGS)
-        || crate::repair::is_han_name_ending(s, 2..=30, &["公司"])
+    crate::repair::is_han_name_ending(s, 2..=30, ORGAN_ENDINGS.iter().chain(&["公司"]))
 }
 
 /// Remove a signature block (organ, date, note) from the end of the last
