@@ -114,6 +114,46 @@ static NOTES: LazyLock<(AhoCorasick, Vec<char>)> = LazyLock::new(|| {
 });
 
 /// Label words that may stand without a colon (`牵头单位 区发改局`).
+/// Whether `s` starts with a character a [`DEADLINE_PART`] can start with
+/// (a digit or the first character of one of its words), so that other
+/// texts skip the regex.
+fn may_start_deadline(s: &str) -> bool {
+    s.chars().next().is_some_and(|c| {
+        c.is_numeric()
+            || matches!(
+                c,
+                '一' | '二'
+                    | '三'
+                    | '四'
+                    | '五'
+                    | '六'
+                    | '七'
+                    | '八'
+                    | '九'
+                    | '十'
+                    | '年'
+                    | '上'
+                    | '下'
+                    | '今'
+                    | '明'
+                    | '本'
+                    | '当'
+                    | '全'
+                    | '长'
+                    | '持'
+                    | '常'
+                    | '立'
+                    | '即'
+                    | '每'
+                    | '按'
+                    | '第'
+                    | '近'
+                    | '分'
+                    | '逐'
+            )
+    })
+}
+
 const LABELS: &str = r"牵头责任单位|牵头负责单位|牵头负责领导|牵头领导|牵头单位|牵头部门|牵头处室|牵头科室|协同责任单位|协同单位|责任单位|责任部门|责任处室|责任科室|配合单位|配合部门|配合处室|参与单位|参与部门|协办单位|主办单位|承办单位|监考单位|考核单位|责任领导|分管领导|负责领导|完成时限|完成时间|时间节点|时限要求|责任人";
 
 /// Characters a label must follow: start of the text, a space, a separator
@@ -148,6 +188,16 @@ static FIRST_IS_LEAD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(列|排)(在)?(第一|首)位(者|的)?(单位|部门)?为牵头(单位|部门)").unwrap()
 });
 
+/// The declaration `列第一位者为牵头单位` in `s`: every spelling holds
+/// `为牵头`, so a text without it is not searched.
+fn first_is_lead(s: &str) -> Option<regex::Match<'_>> {
+    if s.contains("为牵头") {
+        FIRST_IS_LEAD.find(s)
+    } else {
+        None
+    }
+}
+
 /// A deadline phrase: starts with a date or a time word.
 static DEADLINE_PART: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
@@ -156,8 +206,15 @@ static DEADLINE_PART: LazyLock<Regex> = LazyLock::new(|| {
     .unwrap()
 });
 
-const OPENERS: &[char] = &['(', '[', '〔', '【', '〈', '〖'];
-const CLOSERS: &[char] = &[')', ']', '〕', '】', '〉', '〗'];
+/// The brackets that open a clause.
+fn is_clause_opener(c: char) -> bool {
+    matches!(c, '(' | '[' | '〔' | '【' | '〈' | '〖')
+}
+
+/// The brackets that close a clause.
+fn is_clause_closer(c: char) -> bool {
+    matches!(c, ')' | ']' | '〕' | '】' | '〉' | '〗')
+}
 
 fn slot_of_label(label: &str) -> Slot {
     if label.ends_with("领导") || label == "责任人" {
@@ -197,8 +254,13 @@ fn role_suffix(s: &str) -> Option<(usize, Role)> {
 /// A standing note: a note word outside brackets (`各区政府(含开发区,下同)`
 /// is a name with a note of its own, not a note).
 fn is_note(s: &str) -> bool {
-    let top = top_level(s);
     let (words, first) = &*NOTES;
+    // Without a character a note word starts with, neither `s` nor its top
+    // level can hold a note.
+    if !s.contains(first.as_slice()) {
+        return false;
+    }
+    let top = top_level(s);
     top.contains(first.as_slice()) && words.is_match(&top)
 }
 
@@ -219,7 +281,7 @@ fn top_level(s: &str) -> String {
 }
 
 fn is_deadline(s: &str) -> bool {
-    DEADLINE_PART.is_match(s) && !is_org_name(s)
+    may_start_deadline(s) && DEADLINE_PART.is_match(s) && !is_org_name(s)
 }
 
 /// Find the unit clauses of a folded item text.
@@ -240,14 +302,14 @@ fn bracket_clauses(text: &str, out: &mut Vec<Clause>) {
     // Where the first bracket nested inside the open one was opened, if it is still open.
     let mut nested_open: Option<usize> = None;
     for (i, c) in text.char_indices() {
-        if OPENERS.contains(&c) {
+        if is_clause_opener(c) {
             if depth == 0 {
                 open = i;
             } else if depth == 1 {
                 nested_open = Some(i);
             }
             depth += 1;
-        } else if CLOSERS.contains(&c) && depth > 0 {
+        } else if is_clause_closer(c) && depth > 0 {
             depth -= 1;
             if depth == 1 {
                 nested_open = None;
@@ -292,8 +354,8 @@ fn truncated_clause(text: &str, open: usize, nested_open: Option<usize>, out: &m
             let mut cut = start;
             for (i, c) in content.char_indices() {
                 match c {
-                    _ if OPENERS.contains(&c) => depth += 1,
-                    _ if CLOSERS.contains(&c) => depth -= 1,
+                    _ if is_clause_opener(c) => depth += 1,
+                    _ if is_clause_closer(c) => depth -= 1,
                     '、' | ',' | ';' | '，' | '；' | ':' | '。' if depth <= 0 => {
                         cut = start + i + c.len_utf8()
                     }
@@ -401,8 +463,8 @@ fn assignment_sentences(text: &str, out: &mut Vec<Clause>) {
     let mut ends = Vec::new();
     for (i, c) in text.char_indices() {
         match c {
-            _ if OPENERS.contains(&c) || c == '“' || c == '《' => depth += 1,
-            _ if CLOSERS.contains(&c) || c == '”' || c == '》' => depth = (depth - 1).max(0),
+            _ if is_clause_opener(c) || c == '“' || c == '《' => depth += 1,
+            _ if is_clause_closer(c) || c == '”' || c == '》' => depth = (depth - 1).max(0),
             '\n' => {
                 depth = 0;
                 ends.push((start, i));
@@ -553,7 +615,7 @@ fn find_labels(content: &str) -> Vec<Label> {
             let start = content[..word.start()]
                 .chars()
                 .next_back()
-                .filter(|c| OPENERS.contains(c))
+                .filter(|&c| is_clause_opener(c))
                 .map_or(word.start(), |c| word.start() - c.len_utf8());
             Label {
                 whole: start..cap.get(0).expect("match").end(),
@@ -575,13 +637,18 @@ pub fn parse_clause(text: &str, inner: Range<usize>, strict: bool) -> Option<Cla
     }
     let mut clause = Clause::default();
     // The declaration `列第一位者为牵头单位，下同` is masked so its `牵头单位` is not a label.
-    let mut masked = content.to_string();
-    if let Some(m) = FIRST_IS_LEAD.find(content) {
-        clause.declares_first_lead = true;
-        clause.declares_same_below = content.contains("下同");
-        masked.replace_range(m.range(), &" ".repeat(m.len()));
-    }
-    let content = masked.as_str();
+    let masked;
+    let content = match first_is_lead(content) {
+        Some(m) => {
+            clause.declares_first_lead = true;
+            clause.declares_same_below = content.contains("下同");
+            let mut text = content.to_string();
+            text.replace_range(m.range(), &" ".repeat(m.len()));
+            masked = text;
+            masked.as_str()
+        }
+        None => content,
+    };
     let labels = find_labels(content);
     if !labels.is_empty() {
         if strict && !content[..labels[0].whole.start].trim().is_empty() {
@@ -637,7 +704,7 @@ fn label_clause(content: &str, base: usize, labels: &[Label], clause: &mut Claus
                 continue;
             }
             let abs = range.start + p.start..range.start + p.end;
-            if is_note(s) || FIRST_IS_LEAD.is_match(s) {
+            if is_note(s) || first_is_lead(s).is_some() {
                 flush(&mut run, clause);
             } else if is_deadline(s) {
                 flush(&mut run, clause);
@@ -682,7 +749,7 @@ fn verb_clause(content: &str, base: usize, strict: bool, clause: &mut Clause) ->
     for piece in split_top(content, &[',', ';', '，', '；', '。']) {
         let p = trim_range(content, piece);
         let s = &content[p.clone()];
-        if s.is_empty() || is_note(s) || FIRST_IS_LEAD.is_match(s) {
+        if s.is_empty() || is_note(s) || first_is_lead(s).is_some() {
             continue;
         }
         if is_deadline(s) {
@@ -885,6 +952,45 @@ mod tests {
             ]
         );
         assert!(table_cells(&fold("甲\n加强财税支持。"), &[Slot::Responsible]).is_empty());
+    }
+
+    #[test]
+    fn deadline_first_characters_cover_the_deadline_pattern() {
+        // Every character that starts a deadline phrase, followed by the
+        // rest of each of the pattern's words, passes the first-character test.
+        let rests = [
+            "999年",
+            "999-",
+            "9月",
+            "月",
+            "内",
+            "底",
+            "中",
+            "末",
+            "前",
+            "半年",
+            "年",
+            "期",
+            "续",
+            "态化",
+            "即",
+            "日",
+            "季",
+            "年度",
+            "季度",
+            "一季度",
+            "099",
+        ];
+        for c in (0u32..0x1_0000).filter_map(char::from_u32) {
+            for rest in rests {
+                let s = format!("{c}{rest}");
+                if DEADLINE_PART.is_match(&s) {
+                    assert!(may_start_deadline(&s), "{s}");
+                }
+            }
+        }
+        assert!(!may_start_deadline("市发改委"));
+        assert!(!may_start_deadline(""));
     }
 
     #[test]
