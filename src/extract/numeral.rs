@@ -17,8 +17,10 @@
 //! written (`850万户` → value 850, magnitude `万`), so that [`Numeral::magnitude`]
 //! can be matched together with the measure word after it (`万千瓦时`).
 
+use crate::repair::fold::FoldsInto;
 use crate::repair::fold_char;
 use std::ops::Range;
+use std::sync::LazyLock;
 
 /// A numeral read from a text.
 #[derive(Debug, Clone, PartialEq)]
@@ -105,13 +107,27 @@ impl Iterator for Scan<'_> {
     type Item = Numeral;
     fn next(&mut self) -> Option<Numeral> {
         let bytes = self.text.as_bytes();
+        let may_fold_into_start = &*FOLDS_INTO_START;
         while self.pos < bytes.len() {
             let b = bytes[self.pos];
             let (f, len) = if b < 0x80 {
                 (char::from(b), 1)
             } else {
-                let c = self.text[self.pos..].chars().next()?;
-                (fold_char(c), c.len_utf8())
+                let (c, len) = if b & 0xF0 == 0xE0 && self.pos + 2 < bytes.len() {
+                    // Three bytes (all Chinese text): decoded here.
+                    let u = (u32::from(b & 0x0F) << 12)
+                        | (u32::from(bytes[self.pos + 1] & 0x3F) << 6)
+                        | u32::from(bytes[self.pos + 2] & 0x3F);
+                    (char::from_u32(u)?, 3)
+                } else {
+                    let c = self.text[self.pos..].chars().next()?;
+                    (c, c.len_utf8())
+                };
+                if !may_fold_into_start.contains(c) {
+                    self.pos += len;
+                    continue;
+                }
+                (fold_char(c), len)
             };
             // A minus sign only where it cannot be a hyphen of a code (`GB-3`).
             let may_start = starts_numeral(f)
@@ -128,6 +144,16 @@ impl Iterator for Scan<'_> {
         None
     }
 }
+
+/// The characters a numeral may start with, and `-`.
+const START_CHARS: &[char] = &[
+    '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '.', '-', '〇', '一', '二', '两', '三', '四',
+    '五', '六', '七', '八', '九', '十', '百', '千', '万', '亿', '零', '负', '半', '几',
+];
+
+/// Characters that fold into one of [`START_CHARS`]: the scan folds only
+/// these (others can neither start a numeral nor be a minus sign).
+static FOLDS_INTO_START: LazyLock<FoldsInto> = LazyLock::new(|| FoldsInto::new(START_CHARS));
 
 /// Whether a numeral may start with `c`: an Arabic or Chinese digit or unit
 /// ([`is_digit_or_chinese_numeral`]), `.`, `零`, `负`, `半` or `几`.
@@ -750,6 +776,17 @@ fn plain_follower(c: Option<char>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn start_characters_are_the_numeral_starts_and_the_minus_sign() {
+        for c in (0..0x1_0000).filter_map(char::from_u32) {
+            assert_eq!(
+                START_CHARS.contains(&c),
+                starts_numeral(c) || c == '-',
+                "{c}"
+            );
+        }
+    }
 
     /// Value with the magnitude applied, as a plain number (percent forms as fractions).
     fn full(s: &str) -> Option<f64> {

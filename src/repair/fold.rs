@@ -121,6 +121,59 @@ fn kangxi(c: char) -> char {
         .unwrap_or(c)
 }
 
+/// The characters that fold into one of a few given characters (the given
+/// ones included where they fold to themselves), as a set a scanner can
+/// test a raw character against before folding it: a character outside
+/// the set cannot fold into any of the given ones.
+pub struct FoldsInto {
+    /// One bit per character of the Basic Multilingual Plane.
+    bmp: Vec<u64>,
+    /// Characters above it, sorted.
+    astral: Vec<char>,
+}
+
+impl FoldsInto {
+    /// The set for `targets`. Every character below U+A000, the explicit
+    /// width forms above it and the table's own entries are folded and
+    /// compared; any other character folds to itself.
+    pub fn new(targets: &[char]) -> Self {
+        let t2s = &*T2S;
+        let above = (0xFE5D..=0xFE5E)
+            .chain(0xFF01..=0xFF5E)
+            .filter_map(char::from_u32)
+            .chain(t2s.rest.iter().map(|p| p.0))
+            .chain(targets.iter().copied());
+        let mut set = FoldsInto {
+            bmp: vec![0; 0x1_0000 / 64],
+            astral: Vec::new(),
+        };
+        for c in (0..0xA000).filter_map(char::from_u32).chain(above) {
+            if targets.contains(&fold_with(t2s, c)) {
+                let u = c as u32;
+                if u < 0x1_0000 {
+                    set.bmp[(u / 64) as usize] |= 1 << (u % 64);
+                } else {
+                    set.astral.push(c);
+                }
+            }
+        }
+        set.astral.sort_unstable();
+        set.astral.dedup();
+        set
+    }
+
+    /// Whether `c` may fold into one of the characters of the set.
+    #[inline]
+    pub fn contains(&self, c: char) -> bool {
+        let u = c as u32;
+        if u < 0x1_0000 {
+            self.bmp[(u / 64) as usize] >> (u % 64) & 1 == 1
+        } else {
+            self.astral.binary_search(&c).is_ok()
+        }
+    }
+}
+
 /// Fold a whole string (see [`fold_char`]).
 pub fn fold(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -260,6 +313,21 @@ impl CharOffsets {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_into_holds_exactly_the_characters_folding_into_its_targets() {
+        let targets = ['7', '-', '一', '两', '万', '〔', '几', '—'];
+        let set = FoldsInto::new(&targets);
+        for c in (0..=0x10_FFFF).filter_map(char::from_u32) {
+            assert_eq!(
+                set.contains(c),
+                targets.contains(&fold_char(c)),
+                "U+{:04X}",
+                c as u32
+            );
+        }
+    }
 
     /// The offset of the character-by-character map the breaks replace.
     fn naive_orig_offset(orig: &str, folded_offset: usize) -> usize {
@@ -298,7 +366,6 @@ mod tests {
             }
         }
     }
-    use super::*;
 
     #[test]
     fn folds_width_and_keeps_offsets() {
