@@ -604,26 +604,41 @@ struct Label {
 
 fn find_labels(content: &str) -> Vec<Label> {
     LABEL
-        .captures_iter(content)
-        .map(|cap| {
-            let word = cap
-                .get(1)
-                .or(cap.get(2))
-                .or(cap.get(3))
-                .expect("label word");
+        .find_iter(content)
+        .map(|m| {
+            // The label word is the match without the boundary character
+            // before it and the brackets, spaces and colon after it (the
+            // word starts and ends with a Han character), which spares
+            // running the capture groups.
+            let whole = m.as_str();
+            let after_boundary = whole
+                .strip_prefix(|c: char| is_label_boundary(c))
+                .unwrap_or(whole);
+            let word = after_boundary
+                .trim_end_matches(|c: char| c.is_whitespace() || c == ':' || is_clause_closer(c));
+            let word_start = m.start() + (whole.len() - after_boundary.len());
             // A label in brackets of its own (`【责任单位】`) starts at its bracket.
-            let start = content[..word.start()]
+            let start = content[..word_start]
                 .chars()
                 .next_back()
                 .filter(|&c| is_clause_opener(c))
-                .map_or(word.start(), |c| word.start() - c.len_utf8());
+                .map_or(word_start, |c| word_start - c.len_utf8());
             Label {
-                whole: start..cap.get(0).expect("match").end(),
-                slot: slot_of_label(word.as_str()),
-                responsibility: word.as_str().starts_with("责任"),
+                whole: start..m.end(),
+                slot: slot_of_label(word),
+                responsibility: word.starts_with("责任"),
             }
         })
         .collect()
+}
+
+/// The characters of [`LABEL_BOUNDARY`].
+fn is_label_boundary(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(
+            c,
+            '(' | '[' | '〔' | '【' | '〈' | '〖' | ',' | ';' | '。' | '、' | ':'
+        )
 }
 
 /// Parse the inside of a candidate clause (a folded byte range of `text`);
@@ -952,6 +967,54 @@ mod tests {
             ]
         );
         assert!(table_cells(&fold("甲\n加强财税支持。"), &[Slot::Responsible]).is_empty());
+    }
+
+    /// Label words as the capture groups of [`LABEL`] give them.
+    fn label_words_by_captures(content: &str) -> Vec<(Range<usize>, String)> {
+        LABEL
+            .captures_iter(content)
+            .map(|cap| {
+                let word = cap.get(1).or(cap.get(2)).or(cap.get(3)).unwrap();
+                let start = content[..word.start()]
+                    .chars()
+                    .next_back()
+                    .filter(|&c| is_clause_opener(c))
+                    .map_or(word.start(), |c| word.start() - c.len_utf8());
+                (start..cap.get(0).unwrap().end(), word.as_str().to_string())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn label_words_without_capture_groups_are_the_captured_ones() {
+        let seed = fold(include_str!("../../seeds/000_7c5878c3eb2a3600.txt"));
+        let mut texts: Vec<String> = seed.lines().map(str::to_string).collect();
+        texts.extend(
+            [
+                "牵头单位:省局注册处;责任单位:各市州",
+                "(牵头单位 区发改局)",
+                "【责任单位】区发改局",
+                "市商务局责任单位:市财政局",
+                "区委办 牵头单位 : 区财政局",
+                "各专项牵头单位:甲",
+                "、配合处室 )：乙",
+                "完成时限:2023年底;责任人:张三",
+                "主要责任部门 ] : 丙",
+                "牵头领导\u{3000}:丁",
+            ]
+            .map(fold),
+        );
+        for t in &texts {
+            let ours: Vec<(Range<usize>, Slot, bool)> = find_labels(t)
+                .into_iter()
+                .map(|l| (l.whole, l.slot, l.responsibility))
+                .collect();
+            let reference: Vec<(Range<usize>, Slot, bool)> = label_words_by_captures(t)
+                .into_iter()
+                .map(|(r, w)| (r, slot_of_label(&w), w.starts_with("责任")))
+                .collect();
+            assert_eq!(ours, reference, "{t}");
+        }
     }
 
     #[test]
