@@ -248,7 +248,12 @@ pub fn split_top(s: &str, seps: &[char]) -> Vec<Range<usize>> {
 /// Shrink a range to drop surrounding spaces and list punctuation.
 pub fn trim_range(s: &str, r: Range<usize>) -> Range<usize> {
     let sub = &s[r.clone()];
-    let trim: &[char] = &[' ', ',', ';', '、', '。', ':', '\n', '，', '；', '\t'];
+    let trim = |c: char| {
+        matches!(
+            c,
+            ' ' | ',' | ';' | '、' | '。' | ':' | '\n' | '，' | '；' | '\t'
+        )
+    };
     let lead = sub.len() - sub.trim_start_matches(trim).len();
     let rest = &sub[lead..];
     let tail = rest.len() - rest.trim_end_matches(trim).len();
