@@ -21,7 +21,7 @@
 //! ranges into it, so the caller can recover the original text.
 
 use crate::extract::org::is_org_name;
-use crate::extract::split::{split_top, split_units, trim_range};
+use crate::extract::split::{punctuation_indices, split_top, split_units, trim_range};
 use aho_corasick::AhoCorasick;
 use regex::Regex;
 use std::ops::Range;
@@ -301,7 +301,7 @@ fn bracket_clauses(text: &str, out: &mut Vec<Clause>) {
     let mut open = 0usize;
     // Where the first bracket nested inside the open one was opened, if it is still open.
     let mut nested_open: Option<usize> = None;
-    for (i, c) in text.char_indices() {
+    for (i, c) in punctuation_indices(text) {
         if is_clause_opener(c) {
             if depth == 0 {
                 open = i;
@@ -461,7 +461,7 @@ fn assignment_sentences(text: &str, out: &mut Vec<Clause>) {
     let mut first = true;
     let mut depth = 0i32;
     let mut ends = Vec::new();
-    for (i, c) in text.char_indices() {
+    for (i, c) in punctuation_indices(text) {
         match c {
             _ if is_clause_opener(c) || c == '“' || c == '《' => depth += 1,
             _ if is_clause_closer(c) || c == '”' || c == '》' => depth = (depth - 1).max(0),

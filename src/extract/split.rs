@@ -214,6 +214,38 @@ fn both_sides_units(before: &str, after: &str) -> bool {
         && super::org::ending(next).is_some()
 }
 
+/// The characters of `text` that are ASCII or lie in U+2000–U+3FFF
+/// (general punctuation, CJK symbols and punctuation: `“”`, `《》`, `〔〕`,
+/// `【】`, `。` …), with their byte offsets. Scanners that only look at
+/// brackets, quotation marks, sentence ends and line breaks use it to step
+/// over Han characters by their first byte instead of decoding them.
+pub fn punctuation_indices(text: &str) -> impl Iterator<Item = (usize, char)> + '_ {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < bytes.len() {
+            let at = i;
+            let b = bytes[i];
+            match b {
+                0x00..0x80 => {
+                    i += 1;
+                    return Some((at, char::from(b)));
+                }
+                // Lead bytes of U+2000–U+3FFF: the character is decoded.
+                0xE2 | 0xE3 => {
+                    i += 3;
+                    let c = text[at..].chars().next()?;
+                    return Some((at, c));
+                }
+                0xC0..0xE0 => i += 2,
+                0xE0..0xF0 => i += 3,
+                _ => i += 4,
+            }
+        }
+        None
+    })
+}
+
 /// Bracket openers that group a unit's alias or a clause: `(` (both widths
 /// after folding), `[`, `〔`, `【`, `〈`, `〖`, and book-title and quote marks.
 pub fn is_opener(c: char) -> bool {
@@ -289,6 +321,18 @@ fn strip_open_list(list: &str, r: Range<usize>) -> Range<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn punctuation_indices_are_the_ascii_and_punctuation_block_characters() {
+        let seed = include_str!("../../seeds/000_7c5878c3eb2a3600.txt");
+        for t in [seed, "é“甲”𠀀《乙》\n〔2022〕ü。!?（丙）【丁】", ""] {
+            let expected: Vec<(usize, char)> = t
+                .char_indices()
+                .filter(|&(_, c)| c.is_ascii() || (0x2000..0x4000).contains(&(c as u32)))
+                .collect();
+            assert_eq!(punctuation_indices(t).collect::<Vec<_>>(), expected);
+        }
+    }
 
     fn split(s: &str) -> Vec<&str> {
         split_units(s).into_iter().map(|r| &s[r]).collect()
