@@ -21,7 +21,8 @@
 //! ranges into it, so the caller can recover the original text.
 
 use crate::extract::org::is_org_name;
-use crate::extract::split::{punctuation_indices, split_top, split_units, trim_range};
+use crate::extract::split::{split_top, split_units, trim_range};
+use crate::repair::scan::punctuation_indices;
 use aho_corasick::AhoCorasick;
 use regex::Regex;
 use std::ops::Range;

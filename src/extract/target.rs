@@ -853,7 +853,7 @@ fn tail(s: &str, n: usize) -> &str {
 fn skipped_regions(text: &str) -> Vec<Range<usize>> {
     let mut regions = Vec::new();
     let (mut quotes, mut titles): (Vec<usize>, Vec<usize>) = (Vec::new(), Vec::new());
-    for (i, c) in crate::extract::split::punctuation_indices(text) {
+    for (i, c) in crate::repair::scan::punctuation_indices(text) {
         match c {
             '“' => quotes.push(i),
             '”' => {

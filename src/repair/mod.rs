@@ -16,6 +16,7 @@
 pub mod chrome;
 pub mod fold;
 pub mod label;
+pub mod scan;
 
 use regex::Regex;
 use std::sync::LazyLock;
@@ -322,7 +323,7 @@ struct Para {
 impl Para {
     fn extend(&mut self, line: &str) {
         // The characters that count, in both widths (what folding gives).
-        for c in line.chars() {
+        for (_, c) in scan::punctuation_indices(line) {
             match c {
                 '(' | '（' => self.paren += 1,
                 ')' | '）' => self.paren = (self.paren - 1).max(0),
@@ -331,8 +332,9 @@ impl Para {
                 '。' | ';' | '；' => self.stop = true,
                 _ => {}
             }
-            self.chars += 1;
         }
+        // Counted a word at a time by the standard library.
+        self.chars += line.chars().count();
     }
 
     /// [`crate::repair::label::is_section_heading`] of the folded paragraph
