@@ -27,9 +27,9 @@ pub struct AliasTable {
     /// Canonical agency prefix and its variants (longest first).
     pub agency: Option<(String, Vec<String>)>,
     /// Department names under the agency: alias → (canonical, kind).
-    pub departments: HashMap<String, (String, Option<UnitKind>)>,
+    pub departments: FxHashMap<String, (String, Option<UnitKind>)>,
     /// Complete names: alias → (canonical, kind).
-    pub full: HashMap<String, (String, Option<UnitKind>)>,
+    pub full: FxHashMap<String, (String, Option<UnitKind>)>,
 }
 
 /// The result of looking a name up.
@@ -334,12 +334,17 @@ impl Aliases {
                 l.with_department(d.as_ref())
             }
         };
-        if let Some(l) = self.specific(name) {
-            return Some(with_table_department(l));
+        // What `specific` gives, and the first table entry, known or not,
+        // as the fallback: each table is asked once.
+        if let Some((c, k)) = self.user.get(name) {
+            return Some(with_table_department(Lookup::known(c, *k)));
         }
         let mut fallback = None;
         for t in &self.tables {
             if let Some(l) = t.lookup(name) {
+                if l.known {
+                    return Some(with_table_department(l));
+                }
                 fallback = fallback.or(Some(l));
             }
         }
