@@ -328,37 +328,59 @@ fn split_line<'a>(line: &'a str, numbering: &mut Numbering, started: bool) -> Ve
     }
     cuts.push((0, first.clone(), numbering.path()));
     let mut in_body = started || first.is_some();
-    let mut prev = None;
-    // Bracket depth of `folded[..i]`: a label inside brackets is a
-    // reference, not a new item. Kept as the loop goes (not recounted from
-    // the line start at each candidate) so that long lines stay linear.
-    let mut depth = 0i32;
-    for (i, c) in folded.char_indices() {
-        if i > 0
-            && depth == 0
-            && (prev.is_some_and(is_split_point) || (c == '(' && in_body))
-            && let Some(l) = parse_label(&folded[i..])
-            && (prev.is_some_and(is_split_point) || l.level == 2)
+    // A label may start a piece right after a split point, or at a `(` in
+    // the body. `at` is a candidate position, `prev_split` whether the
+    // character before it is a split point, `c` its character.
+    let mut try_cut = |at: usize, prev_split: bool, c: char| {
+        if at > 0
+            && (prev_split || (c == '(' && in_body))
+            && let Some(l) = parse_label(&folded[at..])
+            && (prev_split || l.level == 2)
             // A decimal inside running text is never a label.
             && l.doubt != Doubt::Decimal
         {
             let accept = if in_body {
                 numbering.expects(&l)
             } else {
-                l.number == 1 && l.level <= 3 && header_ended(&folded[..i])
+                l.number == 1 && l.level <= 3 && header_ended(&folded[..at])
             };
             if accept {
                 numbering.push(&l);
-                cuts.push((i, Some(l), numbering.path()));
+                cuts.push((at, Some(l), numbering.path()));
                 in_body = true;
             }
+        }
+    };
+    // Bracket depth of `folded[..at]`: a label inside brackets is a
+    // reference, not a new item. Kept as the loop goes (not recounted from
+    // the line start at each candidate) so that long lines stay linear.
+    // Split points and brackets are punctuation, so only punctuation is
+    // visited; a candidate after a split point that is no punctuation
+    // itself (a Han character) is taken up when the next punctuation comes.
+    let mut depth = 0i32;
+    let mut after_split: Option<usize> = None;
+    for (at, c) in crate::repair::scan::punctuation_indices(folded) {
+        if let Some(p) = after_split
+            && p < at
+            && depth == 0
+        {
+            try_cut(p, true, '\0');
+        }
+        if depth == 0 {
+            try_cut(at, after_split == Some(at), c);
         }
         match c {
             '(' => depth += 1,
             ')' => depth = (depth - 1).max(0),
             _ => {}
         }
-        prev = Some(c);
+        after_split = is_split_point(c).then(|| at + c.len_utf8());
+    }
+    if let Some(p) = after_split
+        && p < folded.len()
+        && depth == 0
+    {
+        try_cut(p, true, '\0');
     }
     let mut pieces = Vec::with_capacity(cuts.len());
     let ends: Vec<usize> = cuts.iter().skip(1).map(|c| c.0).collect();
