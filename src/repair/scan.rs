@@ -19,8 +19,16 @@ pub fn punctuation_indices(text: &str) -> impl Iterator<Item = (usize, char)> + 
     let mut i = 0;
     std::iter::from_fn(move || {
         while i < bytes.len() {
+            // Runs of CJK ideographs (U+4000–U+9FFF: lead bytes E4–E9).
+            while let Some(&b) = bytes.get(i)
+                && (0xE4..=0xE9).contains(&b)
+            {
+                i += 3;
+            }
             let at = i;
-            let b = bytes[i];
+            let Some(&b) = bytes.get(i) else {
+                break;
+            };
             match b {
                 0x00..0x80 => {
                     i += 1;
