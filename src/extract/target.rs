@@ -923,9 +923,11 @@ impl Cursor {
         if to <= self.at {
             return;
         }
-        for (i, c) in text[self.at..to].char_indices() {
+        let read = &text[self.at..to];
+        self.chars += read.chars().count();
+        // Every character that matters below is punctuation.
+        for (i, c) in crate::repair::scan::punctuation_indices(read) {
             let next = self.at + i + c.len_utf8();
-            self.chars += 1;
             match c {
                 '\n' => {
                     self.paren = (0, 0);
