@@ -109,7 +109,21 @@ impl Iterator for Scan<'_> {
         let bytes = self.text.as_bytes();
         let may_fold_into_start = &*FOLDS_INTO_START;
         while self.pos < bytes.len() {
-            let b = bytes[self.pos];
+            // Runs of CJK ideographs (lead bytes E4–E9) that fold into no
+            // first character of a numeral.
+            while let Some(&[b, b1, b2]) = bytes.get(self.pos..self.pos + 3)
+                && (0xE4..=0xE9).contains(&b)
+                && !may_fold_into_start.contains_bmp(
+                    (u32::from(b & 0x0F) << 12)
+                        | (u32::from(b1 & 0x3F) << 6)
+                        | u32::from(b2 & 0x3F),
+                )
+            {
+                self.pos += 3;
+            }
+            let Some(&b) = bytes.get(self.pos) else {
+                break;
+            };
             let (f, len) = if b < 0x80 {
                 (char::from(b), 1)
             } else {

@@ -162,6 +162,13 @@ impl FoldsInto {
         set
     }
 
+    /// [`FoldsInto::contains`] for a character of the Basic Multilingual
+    /// Plane given by its code point (`u` < U+10000).
+    #[inline]
+    pub fn contains_bmp(&self, u: u32) -> bool {
+        self.bmp[(u / 64) as usize] >> (u % 64) & 1 == 1
+    }
+
     /// Whether `c` may fold into one of the characters of the set.
     #[inline]
     pub fn contains(&self, c: char) -> bool {
