@@ -201,7 +201,27 @@ fn fold_into(s: &str, out: &mut String, mut length_changed: impl FnMut(usize, us
     let mut run = 0;
     let mut i = 0;
     while i < bytes.len() {
-        let b = bytes[i];
+        // Runs of CJK ideographs (U+4000–U+9FFF, lead bytes E4–E9, all in
+        // the dense table), in a loop of their own.
+        while let Some(&[b, b1, b2]) = bytes.get(i..i + 3)
+            && (0xE4..=0xE9).contains(&b)
+        {
+            let u =
+                (u32::from(b & 0x0F) << 12) | (u32::from(b1 & 0x3F) << 6) | u32::from(b2 & 0x3F);
+            let folded = t2s.dense[(u - DENSE.start) as usize];
+            if folded as u32 != u {
+                out.push_str(&s[run..i]);
+                out.push(folded);
+                run = i + 3;
+                if folded.len_utf8() != 3 {
+                    length_changed(out.len() - base, run);
+                }
+            }
+            i += 3;
+        }
+        let Some(&b) = bytes.get(i) else {
+            break;
+        };
         if b < 0x80 {
             i += 1;
             continue;
