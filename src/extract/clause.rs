@@ -120,38 +120,7 @@ static NOTES: LazyLock<(AhoCorasick, Vec<char>)> = LazyLock::new(|| {
 /// texts skip the regex.
 fn may_start_deadline(s: &str) -> bool {
     s.chars().next().is_some_and(|c| {
-        c.is_numeric()
-            || matches!(
-                c,
-                '一' | '二'
-                    | '三'
-                    | '四'
-                    | '五'
-                    | '六'
-                    | '七'
-                    | '八'
-                    | '九'
-                    | '十'
-                    | '年'
-                    | '上'
-                    | '下'
-                    | '今'
-                    | '明'
-                    | '本'
-                    | '当'
-                    | '全'
-                    | '长'
-                    | '持'
-                    | '常'
-                    | '立'
-                    | '即'
-                    | '每'
-                    | '按'
-                    | '第'
-                    | '近'
-                    | '分'
-                    | '逐'
-            )
+        c.is_numeric() || "一二三四五六七八九十年上下今明本当全长持常立即每按第近分逐".contains(c)
     })
 }
 

@@ -200,9 +200,20 @@ fn fold_into(s: &str, out: &mut String, mut length_changed: impl FnMut(usize, us
     let bytes = s.as_bytes();
     let mut run = 0;
     let mut i = 0;
+    // Replace the `len` bytes at `i` (up to which `s` is copied from `run`)
+    // by `folded`.
+    let mut replace = |out: &mut String, run: &mut usize, i: usize, len: usize, folded: char| {
+        out.push_str(&s[*run..i]);
+        out.push(folded);
+        *run = i + len;
+        if folded.len_utf8() != len {
+            length_changed(out.len() - base, *run);
+        }
+    };
     while i < bytes.len() {
-        // Runs of CJK ideographs (U+4000–U+9FFF, lead bytes E4–E9, all in
-        // the dense table), in a loop of their own.
+        // Runs of CJK ideographs (U+4000–U+9FFF, lead bytes E4–E9: almost
+        // every Han character, all in the dense table), decoded and looked
+        // up in a loop of their own.
         while let Some(&[b, b1, b2]) = bytes.get(i..i + 3)
             && (0xE4..=0xE9).contains(&b)
         {
@@ -210,12 +221,7 @@ fn fold_into(s: &str, out: &mut String, mut length_changed: impl FnMut(usize, us
                 (u32::from(b & 0x0F) << 12) | (u32::from(b1 & 0x3F) << 6) | u32::from(b2 & 0x3F);
             let folded = t2s.dense[(u - DENSE.start) as usize];
             if folded as u32 != u {
-                out.push_str(&s[run..i]);
-                out.push(folded);
-                run = i + 3;
-                if folded.len_utf8() != 3 {
-                    length_changed(out.len() - base, run);
-                }
+                replace(out, &mut run, i, 3, folded);
             }
             i += 3;
         }
@@ -226,36 +232,11 @@ fn fold_into(s: &str, out: &mut String, mut length_changed: impl FnMut(usize, us
             i += 1;
             continue;
         }
-        // Three-byte forms of the dense table (almost every Han character):
-        // decoded and looked up without the general path.
-        if b & 0xF0 == 0xE0 && i + 2 < bytes.len() {
-            let u = (u32::from(b & 0x0F) << 12)
-                | (u32::from(bytes[i + 1] & 0x3F) << 6)
-                | u32::from(bytes[i + 2] & 0x3F);
-            if DENSE.contains(&u) {
-                let folded = t2s.dense[(u - DENSE.start) as usize];
-                if folded as u32 != u {
-                    out.push_str(&s[run..i]);
-                    out.push(folded);
-                    run = i + 3;
-                    if folded.len_utf8() != 3 {
-                        length_changed(out.len() - base, run);
-                    }
-                }
-                i += 3;
-                continue;
-            }
-        }
         let c = s[i..].chars().next().unwrap_or('\0');
         let len = c.len_utf8();
         let folded = fold_with(t2s, c);
         if folded != c {
-            out.push_str(&s[run..i]);
-            out.push(folded);
-            run = i + len;
-            if folded.len_utf8() != len {
-                length_changed(out.len() - base, run);
-            }
+            replace(out, &mut run, i, len, folded);
         }
         i += len;
     }
