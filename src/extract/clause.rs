@@ -114,7 +114,6 @@ static NOTES: LazyLock<(AhoCorasick, Vec<char>)> = LazyLock::new(|| {
     (AhoCorasick::new(words).expect("note automaton"), first)
 });
 
-/// Label words that may stand without a colon (`牵头单位 区发改局`).
 /// Whether `s` starts with a character a [`DEADLINE_PART`] can start with
 /// (a digit or the first character of one of its words), so that other
 /// texts skip the regex.
@@ -124,6 +123,7 @@ fn may_start_deadline(s: &str) -> bool {
     })
 }
 
+/// Label words that may stand without a colon (`牵头单位 区发改局`).
 const LABELS: &str = r"牵头责任单位|牵头负责单位|牵头负责领导|牵头领导|牵头单位|牵头部门|牵头处室|牵头科室|协同责任单位|协同单位|责任单位|责任部门|责任处室|责任科室|配合单位|配合部门|配合处室|参与单位|参与部门|协办单位|主办单位|承办单位|监考单位|考核单位|责任领导|分管领导|负责领导|完成时限|完成时间|时间节点|时限要求|责任人";
 
 /// Characters a label must follow: start of the text, a space, a separator

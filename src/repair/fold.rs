@@ -174,7 +174,7 @@ impl FoldsInto {
     pub fn contains(&self, c: char) -> bool {
         let u = c as u32;
         if u < 0x1_0000 {
-            self.bmp[(u / 64) as usize] >> (u % 64) & 1 == 1
+            self.contains_bmp(u)
         } else {
             self.astral.binary_search(&c).is_ok()
         }
