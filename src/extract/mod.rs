@@ -82,7 +82,12 @@ pub trait UnitResolver {
 /// Units are read through `units` (the alias tables of the next stage,
 /// [`crate::units::Aliases`], implement [`UnitResolver`]).
 pub fn build_item(raw: &RawItem, units: &dyn UnitResolver, conv: &mut Conventions) -> Item {
-    let f = Folded::new(&raw.body);
+    // Segmentation folded the body already (refold one changed since).
+    let f = if raw.folded.orig_len() == raw.body.len() {
+        raw.folded.view(&raw.body)
+    } else {
+        Folded::new(&raw.body)
+    };
     let chars = CharOffsets::new(&f.folded);
     let mut clauses = clause::find_clauses(&f.folded);
     if clauses.is_empty() && !conv.unit_columns.is_empty() {
@@ -117,8 +122,7 @@ pub fn build_item(raw: &RawItem, units: &dyn UnitResolver, conv: &mut Convention
                     if !has_lead {
                         let (starred, rest): (Vec<Unit>, Vec<Unit>) =
                             listed.into_iter().partition(|u| {
-                                u.span
-                                    .is_some_and(|[_, e]| chars.char_at(&f.folded, e) == Some('*'))
+                                u.span.is_some_and(|[_, e]| chars.char_at(e) == Some('*'))
                             });
                         lead.extend(starred);
                         listed = rest;
@@ -217,6 +221,7 @@ mod tests {
             label: "1.".into(),
             path: vec!["1".into()],
             body: body.into(),
+            folded: crate::repair::FoldedText::of(body),
             warnings: Vec::new(),
         };
         let meta = Meta {

@@ -166,29 +166,26 @@ fn sniff_utf16(bytes: &[u8], valid_utf8: bool) -> Option<(String, String)> {
     None
 }
 
-/// Bytes that may start a stray control character (C0 but tab, newlines
-/// and form feed; DEL; 0xC2, the lead byte of C1 controls and of Latin-1
-/// letters) or U+FFFD (0xEF, also the lead byte of full-width forms).
-const MAY_NEED_CLEANING: [bool; 256] = {
-    let mut t = [false; 256];
-    let mut b = 0;
-    while b < 0x20 {
-        t[b] = !matches!(b as u8, b'\t' | b'\n' | b'\r' | 0x0c);
-        b += 1;
-    }
-    t[0x7f] = true;
-    t[0xc2] = true;
-    t[0xef] = true;
-    t
-};
+/// Whether byte `x` may start a stray control character: C0 but tab,
+/// newlines and form feed; DEL; 0xC2, the lead byte of C1 controls (and of
+/// Latin-1 letters). Written without branches, so that a pass over a chunk
+/// of bytes compiles to vector compares.
+#[inline]
+fn may_start_control(x: u8) -> bool {
+    (x < 0x20) & (x != b'\t') & (x != b'\n') & (x != b'\r') & (x != 0x0c)
+        | (x == 0x7f)
+        | (x == 0xc2)
+}
 
 /// Whether `text` may hold a stray control character or a replacement
-/// character: one pass over the bytes, before any per-character work.
+/// character, before any per-character work: the bytes in chunks (no early
+/// exit inside a chunk), then a substring search for U+FFFD.
 fn may_need_cleaning(text: &str) -> bool {
-    let b = text.as_bytes();
-    b.iter().enumerate().any(|(i, &x)| {
-        MAY_NEED_CLEANING[x as usize] && (x != 0xef || b.get(i + 1..i + 3) == Some(&[0xbf, 0xbd]))
-    })
+    text.as_bytes().chunks(64).any(|chunk| {
+        chunk
+            .iter()
+            .fold(false, |any, &x| any | may_start_control(x))
+    }) || text.contains('\u{FFFD}')
 }
 
 /// Whether `c` is a control character that does not belong in a notice.
@@ -306,6 +303,20 @@ fn normalize_newlines(text: String) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn may_need_cleaning_flags_exactly_controls_latin1_leads_and_replacement() {
+        for c in (0..=0x3000)
+            .filter_map(char::from_u32)
+            .chain(['\u{FFFD}', '，', '\u{FFFC}'])
+        {
+            // Long enough to span two chunks, with the character in the second.
+            let text = format!("{}{c}字", "文".repeat(30));
+            let expected =
+                is_stray_control(c) || c == '\u{FFFD}' || ('\u{80}'..='\u{BF}').contains(&c);
+            assert_eq!(may_need_cleaning(&text), expected, "{:?}", c);
+        }
+    }
 
     #[test]
     fn utf8_with_and_without_bom() {

@@ -293,35 +293,272 @@ impl<'a> Folded<'a> {
     }
 }
 
+impl<'a> Folded<'a> {
+    /// Folded byte offset of an original byte offset (a char boundary of
+    /// the original; one at or past the end gives the end of the view).
+    pub fn folded_offset(&self, orig_offset: usize) -> usize {
+        folded_offset(&self.breaks, orig_offset).min(self.folded.len())
+    }
+
+    /// The view of the original range `orig` (char boundaries): its folded
+    /// text is copied from this view, not folded again.
+    pub fn view(&self, orig: Range<usize>) -> Folded<'a> {
+        let mut text = FoldedText::default();
+        text.push(self, orig.clone());
+        Folded {
+            orig: &self.orig[orig],
+            folded: text.folded,
+            breaks: text.breaks,
+        }
+    }
+}
+
+/// Folded offset of original offset `o` under `breaks`.
+fn folded_offset(breaks: &[(usize, usize)], o: usize) -> usize {
+    let i = breaks.partition_point(|b| b.1 <= o) - 1;
+    let (bf, bo) = breaks[i];
+    bf + (o - bo)
+}
+
+/// The folded view of an owned text that is assembled piece by piece (an
+/// item's body, from the lines of a notice folded once): the folded string
+/// and its offset breaks, without the original. [`FoldedText::view`] pairs
+/// it with the original again, which must be the text it was built beside.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FoldedText {
+    folded: String,
+    /// As in [`Folded`]: `(0, 0)`, then the offsets after each character
+    /// whose folded form changed length.
+    breaks: Vec<(usize, usize)>,
+    /// Byte length of the original text.
+    orig_len: usize,
+}
+
+impl Default for FoldedText {
+    fn default() -> Self {
+        FoldedText {
+            folded: String::new(),
+            breaks: vec![(0, 0)],
+            orig_len: 0,
+        }
+    }
+}
+
+impl FoldedText {
+    /// The folded view of `orig`, folded afresh.
+    pub fn of(orig: &str) -> Self {
+        let f = Folded::new(orig);
+        FoldedText {
+            folded: f.folded,
+            breaks: f.breaks,
+            orig_len: orig.len(),
+        }
+    }
+
+    /// The folded text.
+    pub fn as_str(&self) -> &str {
+        &self.folded
+    }
+
+    /// Byte length of the original this view was built beside.
+    pub fn orig_len(&self) -> usize {
+        self.orig_len
+    }
+
+    /// Append the folded view of the original range `orig` (char
+    /// boundaries) of `f`, as the original gains `&f.orig[orig]`.
+    pub fn push(&mut self, f: &Folded, orig: Range<usize>) {
+        let (start, end) = (f.folded_offset(orig.start), f.folded_offset(orig.end));
+        // Where the piece starts, both texts are in step.
+        let at = (self.folded.len(), self.orig_len);
+        let &(lf, lo) = self.breaks.last().expect("the (0, 0) break");
+        if at.0 - lf != at.1 - lo {
+            self.breaks.push(at);
+        }
+        let first = f.breaks.partition_point(|b| b.1 <= orig.start);
+        for &(bf, bo) in f.breaks[first..].iter().take_while(|b| b.1 <= orig.end) {
+            self.breaks
+                .push((at.0 + bf - start, at.1 + bo - orig.start));
+        }
+        self.folded.push_str(&f.folded[start..end]);
+        self.orig_len += orig.len();
+    }
+
+    /// Append `s` (folded here), as the original gains `s`.
+    pub fn push_str(&mut self, s: &str) {
+        self.push(&Folded::new(s), 0..s.len());
+    }
+
+    /// Cut the view where the original is cut to `orig_len` bytes (a char
+    /// boundary).
+    pub fn truncate(&mut self, orig_len: usize) {
+        if orig_len >= self.orig_len {
+            return;
+        }
+        let cut = folded_offset(&self.breaks, orig_len);
+        self.folded.truncate(cut);
+        let keep = self.breaks.partition_point(|b| b.1 <= orig_len);
+        self.breaks.truncate(keep);
+        self.orig_len = orig_len;
+    }
+
+    /// This view over its original `orig`.
+    pub fn view<'a>(&self, orig: &'a str) -> Folded<'a> {
+        debug_assert_eq!(
+            orig.len(),
+            self.orig_len,
+            "a folded view beside another text"
+        );
+        Folded {
+            orig,
+            folded: self.folded.clone(),
+            breaks: self.breaks.clone(),
+        }
+    }
+}
+
 /// Character positions of a text's byte offsets (Unicode scalar values), for
-/// the evidence span of each unit. Built once per item; lookups are binary
-/// searches.
+/// the evidence span of each unit. Built once per item in one pass that
+/// counts the characters of each block of [`CharOffsets::BLOCK`] bytes;
+/// a lookup counts within one block.
 #[derive(Debug, Clone)]
-pub struct CharOffsets(Vec<usize>);
+pub struct CharOffsets<'a> {
+    text: &'a str,
+    /// Characters starting before byte `k * BLOCK`, for each `k` up to the
+    /// last block's end (the last entry is the text's character count).
+    before_block: Vec<usize>,
+}
 
-impl CharOffsets {
-    /// The char boundaries of `s` (the folded view has the same characters
-    /// as the original, so either may be given).
-    pub fn new(s: &str) -> Self {
-        let mut v: Vec<usize> = s.char_indices().map(|(i, _)| i).collect();
-        v.push(s.len());
-        CharOffsets(v)
+/// The characters starting in `bytes`: the bytes that are not UTF-8
+/// continuation bytes (`0b10xxxxxx`), counted eight at a time.
+#[inline]
+fn count_char_starts(bytes: &[u8]) -> usize {
+    let mut words = bytes.chunks_exact(8);
+    let mut continuation = 0;
+    for word in &mut words {
+        let w = u64::from_le_bytes(word.try_into().expect("eight bytes"));
+        // Top bit set and the bit below it clear, in each byte.
+        continuation += (w & !(w << 1) & 0x8080_8080_8080_8080).count_ones() as usize;
+    }
+    let rest = words.remainder();
+    bytes.len() - continuation - rest.iter().filter(|&&b| (b as i8) < -0x40).count()
+}
+
+impl<'a> CharOffsets<'a> {
+    /// Block size of the stored counts, in bytes.
+    pub const BLOCK: usize = 256;
+
+    /// The character positions of `s` (the folded view has the same
+    /// characters as the original, so either may be given).
+    pub fn new(s: &'a str) -> Self {
+        let mut before_block = Vec::with_capacity(s.len() / Self::BLOCK + 2);
+        let mut count = 0;
+        before_block.push(0);
+        for block in s.as_bytes().chunks(Self::BLOCK) {
+            count += count_char_starts(block);
+            before_block.push(count);
+        }
+        CharOffsets {
+            text: s,
+            before_block,
+        }
     }
 
-    /// Character index of a byte offset (a char boundary).
+    /// Character index of a byte offset: the number of characters starting
+    /// before it (offsets past the end count as the end).
     pub fn of(&self, byte: usize) -> usize {
-        self.0.binary_search(&byte).unwrap_or_else(|i| i)
+        let byte = byte.min(self.text.len());
+        let block = byte / Self::BLOCK;
+        self.before_block[block]
+            + count_char_starts(&self.text.as_bytes()[block * Self::BLOCK..byte])
     }
 
-    /// The character at character index `at` of `s` (the string these offsets were built from).
-    pub fn char_at(&self, s: &str, at: usize) -> Option<char> {
-        s.get(*self.0.get(at)?..)?.chars().next()
+    /// The character at character index `at` of the text.
+    pub fn char_at(&self, at: usize) -> Option<char> {
+        // The last block whose preceding count is at most `at`; the first
+        // character starting in it has index `before_block[block]`.
+        let block = self.before_block.partition_point(|&n| n <= at) - 1;
+        let mut start = (block * Self::BLOCK).min(self.text.len());
+        while !self.text.is_char_boundary(start) {
+            start += 1;
+        }
+        self.text[start..]
+            .chars()
+            .nth(at - self.before_block[block])
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every folded offset of `f` maps as in a view folded afresh.
+    fn assert_same_view(f: &Folded, orig: &str) {
+        let fresh = Folded::new(orig);
+        assert_eq!(f.orig, orig);
+        assert_eq!(f.folded, fresh.folded, "{orig:?}");
+        for at in 0..=f.folded.len() + 1 {
+            assert_eq!(f.orig_offset(at), fresh.orig_offset(at), "{orig:?} at {at}");
+        }
+        for (o, _) in orig.char_indices().chain([(orig.len(), ' ')]) {
+            assert_eq!(
+                f.folded_offset(o),
+                fresh.folded_offset(o),
+                "{orig:?} orig {o}"
+            );
+        }
+    }
+
+    #[test]
+    fn views_and_assembled_texts_map_like_fresh_folds() {
+        let line = "（一）推進，ＡＢ　甲乙；十、丙（牵头单位：省局）。abc";
+        let f = Folded::new(line);
+        let bounds: Vec<usize> = line
+            .char_indices()
+            .map(|(i, _)| i)
+            .chain([line.len()])
+            .collect();
+        for (i, &a) in bounds.iter().enumerate() {
+            for &b in &bounds[i..] {
+                assert_same_view(&f.view(a..b), &line[a..b]);
+                // Pieces joined with a newline, as an item's body is built.
+                let mut text = FoldedText::default();
+                let mut body = String::new();
+                for (piece, sep) in [(0..a, ""), (a..b, "\n"), (b..line.len(), "，\n")] {
+                    text.push_str(sep);
+                    body.push_str(sep);
+                    text.push(&f, piece.clone());
+                    body.push_str(&line[piece]);
+                }
+                assert_eq!(text.orig_len(), body.len());
+                assert_same_view(&text.view(&body), &body);
+                let mut cut = text.clone();
+                cut.truncate(a);
+                assert_same_view(&cut.view(&body[..a]), &body[..a]);
+            }
+        }
+    }
+
+    #[test]
+    fn char_offsets_agree_with_char_indices_across_blocks() {
+        let text: String = "a，二𠀀é\n".repeat(200);
+        let offsets = CharOffsets::new(&text);
+        let mut starts: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
+        starts.push(text.len());
+        for byte in 0..=text.len() + 3 {
+            let expected = starts.partition_point(|&s| s < byte);
+            assert_eq!(
+                offsets.of(byte),
+                expected.min(starts.len() - 1),
+                "byte {byte}"
+            );
+        }
+        for (at, c) in text.chars().enumerate() {
+            assert_eq!(offsets.char_at(at), Some(c), "char {at}");
+        }
+        assert_eq!(offsets.char_at(starts.len() - 1), None);
+        assert_eq!(CharOffsets::new("").of(0), 0);
+    }
 
     #[test]
     fn folds_into_holds_exactly_the_characters_folding_into_its_targets() {

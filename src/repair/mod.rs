@@ -21,7 +21,7 @@ pub mod scan;
 use regex::Regex;
 use std::sync::LazyLock;
 
-pub use fold::{CharOffsets, Folded, fold, fold_char};
+pub use fold::{CharOffsets, Folded, FoldedText, fold, fold_char};
 
 use crate::repair::label::{LineStart, Numbering, parse_label};
 

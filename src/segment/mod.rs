@@ -11,9 +11,10 @@ pub mod header;
 pub use crate::repair::label;
 mod table;
 
-use crate::repair::fold;
+use crate::repair::{Folded, FoldedText, fold};
 use label::{Doubt, Label, LineStart, Numbering, parse_label};
 use regex::Regex;
+use std::ops::Range;
 use std::sync::LazyLock;
 
 /// An item as segmented, before field extraction.
@@ -29,6 +30,10 @@ pub struct RawItem {
     pub path: Vec<String>,
     /// Text of the item without its label; continuation lines joined with `\n`.
     pub body: String,
+    /// The folded view of `body`, assembled from the notice folded once
+    /// (field extraction reads it instead of folding the body again; one
+    /// who changes `body` refolds it with [`FoldedText::of`]).
+    pub folded: FoldedText,
     /// Numbering problems found on the way (see [`UNEXPECTED_LABEL`], [`NUMBER_NOT_LABEL`]).
     pub warnings: Vec<String>,
 }
@@ -67,6 +72,10 @@ pub fn segment(repaired: &str) -> Segmented {
     let mut numbering = Numbering::default();
     let mut started = false;
     let lines: Vec<&str> = repaired.lines().collect();
+    // The notice is folded once; each line's view is a copy of its part.
+    // (`lines` gives slices of `repaired`: their addresses give their offsets.)
+    let notice = Folded::new(repaired);
+    let offset_in_notice = |line: &str| line.as_ptr() as usize - repaired.as_ptr() as usize;
     let cover_end = numbered_cover_letter_end(&lines);
     // A task table flattened one cell per line, rows without numbers.
     let mut table: Option<table::FlatTable> = None;
@@ -109,22 +118,28 @@ pub fn segment(repaired: &str) -> Segmented {
             let t = table.take().expect("a table");
             started |= push_table_rows(&mut seg, &mut numbering, t);
         }
-        for piece in split_line(line, &mut numbering, started) {
+        let start = offset_in_notice(line);
+        let line_view = notice.view(start..start + line.len());
+        for piece in split_line(&line_view, &mut numbering, started) {
             match piece.label {
                 Some(l) => {
                     started = true;
                     let (label_raw, body) = split_at_folded(piece.text, l.len);
+                    let body_start = piece.range.start + label_raw.len();
+                    let mut folded = FoldedText::default();
+                    folded.push(&line_view, body_start..piece.range.end);
                     seg.items.push(RawItem {
                         level: l.level,
                         number: l.number,
                         label: label_raw.trim_end().to_string(),
                         path: piece.path,
                         body: body.to_string(),
+                        folded,
                         warnings: piece.warning.into_iter().collect(),
                     });
                 }
                 None => {
-                    continue_text(&mut seg, started, piece.text);
+                    continue_text(&mut seg, started, &line_view, piece.range);
                     if let Some(last) = seg.items.last_mut() {
                         last.warnings.extend(piece.warning);
                     }
@@ -136,22 +151,24 @@ pub fn segment(repaired: &str) -> Segmented {
         push_table_rows(&mut seg, &mut numbering, t);
     }
     if let Some(last) = seg.items.last_mut() {
-        seg.trailer = split_trailer(&mut last.body);
+        seg.trailer = split_trailer(&mut last.body, &mut last.folded);
     }
     seg
 }
 
-/// Text that is not an item of its own: a header line before the items,
-/// else a line of the item before.
-fn continue_text(seg: &mut Segmented, started: bool, text: &str) {
+/// Text that is not an item of its own (the range `text` of a line): a
+/// header line before the items, else a line of the item before.
+fn continue_text(seg: &mut Segmented, started: bool, line: &Folded, text: Range<usize>) {
     match seg.items.last_mut() {
         Some(last) if started => {
             if !last.body.is_empty() {
                 last.body.push('\n');
+                last.folded.push_str("\n");
             }
-            last.body.push_str(text);
+            last.body.push_str(&line.orig[text.clone()]);
+            last.folded.push(line, text);
         }
-        _ => seg.header.push(text.to_string()),
+        _ => seg.header.push(line.orig[text].to_string()),
     }
 }
 
@@ -179,12 +196,14 @@ fn push_table_rows(seg: &mut Segmented, numbering: &mut Numbering, t: table::Fla
             doubt: Doubt::None,
         };
         numbering.push(&l);
+        let body = row.cells.join("\n");
         seg.items.push(RawItem {
             level: 3,
             number,
             label,
             path: numbering.path(),
-            body: row.cells.join("\n"),
+            folded: FoldedText::of(&body),
+            body,
             warnings: Vec::new(),
         });
     }
@@ -289,6 +308,8 @@ fn split_at_folded(s: &str, at: usize) -> (&str, &str) {
 /// continues the item before it.
 struct Piece<'a> {
     text: &'a str,
+    /// Byte range of `text` in its line.
+    range: Range<usize>,
     label: Option<Label>,
     /// Path of the item the label opens.
     path: Vec<String>,
@@ -298,8 +319,7 @@ struct Piece<'a> {
 /// Cut a line into pieces at labels: the line start (always), and mid-line
 /// labels that continue the numbering (after a sentence end). `numbering`
 /// is advanced past every label taken.
-fn split_line<'a>(line: &'a str, numbering: &mut Numbering, started: bool) -> Vec<Piece<'a>> {
-    let f = crate::repair::Folded::new(line);
+fn split_line<'a>(f: &Folded<'a>, numbering: &mut Numbering, started: bool) -> Vec<Piece<'a>> {
     let folded = &f.folded;
     let mut warning = None;
     let first = match parse_label(folded).map(|l| numbering.read_line_start(l, started)) {
@@ -386,10 +406,13 @@ fn split_line<'a>(line: &'a str, numbering: &mut Numbering, started: bool) -> Ve
     let ends: Vec<usize> = cuts.iter().skip(1).map(|c| c.0).collect();
     for (k, (start, label, path)) in cuts.into_iter().enumerate() {
         let end = ends.get(k).copied().unwrap_or(folded.len());
-        let text = f.orig_slice(start..end).trim();
+        let untrimmed = &f.orig[f.orig_offset(start)..f.orig_offset(end)];
+        let text = untrimmed.trim();
         if !text.is_empty() {
+            let offset = f.orig_offset(start) + (untrimmed.len() - untrimmed.trim_start().len());
             pieces.push(Piece {
                 text,
+                range: offset..offset + text.len(),
                 label,
                 path,
                 warning: if k == 0 { warning.take() } else { None },
@@ -459,9 +482,9 @@ fn is_org_line(s: &str) -> bool {
 
 /// Remove a signature block (organ, date, note) from the end of the last
 /// item's body, returning its lines.
-fn split_trailer(body: &mut String) -> Vec<String> {
-    let folded = fold(body);
-    let Some(caps) = DATE_TAIL.captures(&folded) else {
+fn split_trailer(body: &mut String, folded_body: &mut FoldedText) -> Vec<String> {
+    let folded = folded_body.as_str();
+    let Some(caps) = DATE_TAIL.captures(folded) else {
         return Vec::new();
     };
     let whole = caps.get(0).expect("match");
@@ -489,19 +512,15 @@ fn split_trailer(body: &mut String) -> Vec<String> {
     {
         return Vec::new();
     }
-    let f = crate::repair::Folded::new(body);
-    let orig_start = f.orig_offset(start);
-    let tail = body[orig_start..].to_string();
-    body.truncate(orig_start);
-    let trimmed = body.trim_end().len();
-    body.truncate(trimmed);
-    let tail_folded = fold(&tail);
-    let date = caps.get(2).expect("date").as_str().to_string();
-    trailer.push(date);
+    trailer.push(caps.get(2).expect("date").as_str().to_string());
     if let Some(note) = caps.get(3) {
         trailer.push(note.as_str().trim().to_string());
     }
-    let _ = tail_folded;
+    let orig_start = folded_body.view(body).orig_offset(start);
+    body.truncate(orig_start);
+    let trimmed = body.trim_end().len();
+    body.truncate(trimmed);
+    folded_body.truncate(trimmed);
     trailer
 }
 
@@ -511,6 +530,25 @@ mod tests {
 
     fn paths(seg: &Segmented) -> Vec<String> {
         seg.items.iter().map(|i| i.path.join("/")).collect()
+    }
+
+    #[test]
+    fn item_bodies_carry_their_folded_view() {
+        let texts = [
+            include_str!("../../seeds/000_7c5878c3eb2a3600.txt"),
+            "标题\n一、指標　甲（牵头单位：省局）。（二）乙，丙；\n續行：ＡＢ。\n湖北省市场监督管理局\n2022年5月1日\n",
+        ];
+        for text in texts {
+            let seg = segment(&crate::repair::repair(text));
+            for item in &seg.items {
+                let fresh = Folded::new(&item.body);
+                let view = item.folded.view(&item.body);
+                assert_eq!(view.folded, fresh.folded, "{}", item.body);
+                for at in 0..=fresh.folded.len() {
+                    assert_eq!(view.orig_offset(at), fresh.orig_offset(at), "{}", item.body);
+                }
+            }
+        }
     }
 
     #[test]
