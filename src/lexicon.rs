@@ -11,7 +11,9 @@
 //! words), which was 85 % of a single-file run; see `benches/README.md`.
 
 use jieba_rs::Jieba;
+use rustc_hash::FxHashMap;
 use std::sync::LazyLock;
+use std::thread::LocalKey;
 
 static JIEBA: LazyLock<Jieba> = LazyLock::new(|| {
     let mut j = Jieba::empty();
@@ -60,13 +62,56 @@ pub fn prewarm() {
             });
     });
 }
+/// Names a per-thread memo of a question holds before it starts over (a
+/// few hundred KB at most, so batch memory stays flat).
+const MEMO_LIMIT: usize = 8192;
+
+/// A per-thread memo of a yes/no question about short texts.
+type Memo = std::cell::RefCell<FxHashMap<String, bool>>;
+
+/// `answer(s)`, remembered in `memo`: the questions below are asked of the
+/// same unit names again and again (every item of a notice, every notice
+/// of a batch), and each answer costs a jieba tagging.
+fn remembered(memo: &'static LocalKey<Memo>, s: &str, answer: impl FnOnce(&str) -> bool) -> bool {
+    if let Some(hit) = memo.with_borrow(|m| m.get(s).copied()) {
+        return hit;
+    }
+    let yes = answer(s);
+    memo.with_borrow_mut(|m| {
+        if m.len() >= MEMO_LIMIT {
+            m.clear();
+        }
+        m.insert(s.to_string(), yes);
+    });
+    yes
+}
+
 /// Whether `s` starts with a place name (jieba POS `ns`), e.g. `湖北特检院`, `咸宁高新区`.
 pub fn starts_with_place(s: &str) -> bool {
-    let head: String = s.chars().take(8).collect();
-    jieba()
-        .tag(&head, false)
-        .first()
-        .is_some_and(|t| t.tag == "ns" && t.word.chars().count() >= 2)
+    thread_local! {
+        static PLACE_FIRST: Memo = Memo::default();
+    }
+    let head = s.char_indices().nth(8).map_or(s, |(i, _)| &s[..i]);
+    remembered(&PLACE_FIRST, head, |head| {
+        jieba()
+            .tag(head, false)
+            .first()
+            .is_some_and(|t| t.tag == "ns" && t.word.chars().count() >= 2)
+    })
+}
+
+/// Whether jieba tags the last word of `s` (two characters or more) as an
+/// organization (`nt`) or a place (`ns`): `国务院`, `人民银行`, `共青团中央`.
+pub fn ends_with_org_or_place(s: &str) -> bool {
+    thread_local! {
+        static ORG_LAST: Memo = Memo::default();
+    }
+    remembered(&ORG_LAST, s, |s| {
+        jieba()
+            .tag(s, false)
+            .last()
+            .is_some_and(|t| (t.tag == "nt" || t.tag == "ns") && t.word.chars().count() >= 2)
+    })
 }
 
 /// Words of `s` with their POS tags.
@@ -87,6 +132,15 @@ mod tests {
         prewarm();
         prewarm();
         assert!(starts_with_place("武汉市发改委"));
+    }
+
+    #[test]
+    fn remembered_answers_are_the_answers() {
+        for _ in 0..2 {
+            assert!(ends_with_org_or_place("国务院"));
+            assert!(!ends_with_org_or_place("推进工作"));
+            assert!(starts_with_place("咸宁高新区管委会办公室"));
+        }
     }
 
     #[test]

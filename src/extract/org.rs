@@ -101,10 +101,7 @@ pub fn is_org_name(name: &str) -> bool {
     }
     // Fallback: jieba tags the last word of `国务院`, `人民银行`, `共青团中央` as
     // an organization (nt) or a place (ns).
-    crate::lexicon::jieba()
-        .tag(c, false)
-        .last()
-        .is_some_and(|t| (t.tag == "nt" || t.tag == "ns") && t.word.chars().count() >= 2)
+    crate::lexicon::ends_with_org_or_place(c)
 }
 
 /// Whether the names of a list read as organizations: at least one does,

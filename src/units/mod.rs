@@ -40,7 +40,7 @@ pub fn resolve_list(
             continue;
         }
         // The name as written, without a scope note (`各区政府（含开发区，下同）`).
-        let written: String = raw.chars().take(folded_name.chars().count()).collect();
+        let written = first_chars(&raw, folded_name.chars().count()).to_string();
         let (name, folded_full) = match &prev_prefix {
             Some((pf, po)) if is_bare(&folded_name) => {
                 (format!("{po}{written}"), format!("{pf}{folded_name}"))
@@ -50,7 +50,7 @@ pub fn resolve_list(
         if !is_collective(&folded_name)
             && let Some(p) = prefix_of(&folded_full, aliases)
         {
-            let po: String = name.chars().take(p.chars().count()).collect();
+            let po = first_chars(&name, p.chars().count()).to_string();
             prev_prefix = Some((p.to_string(), po));
         }
         let lookup = aliases.lookup(&folded_full);
@@ -72,6 +72,11 @@ pub fn resolve_list(
         out.push(unit);
     }
     out
+}
+
+/// The first `n` characters of `s` (all of it when shorter).
+fn first_chars(s: &str, n: usize) -> &str {
+    s.char_indices().nth(n).map_or(s, |(i, _)| &s[..i])
 }
 
 /// A unit name without a trailing scope note in brackets: `(含开发区)`,
