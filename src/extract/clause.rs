@@ -146,13 +146,17 @@ static HEADING_WORD: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\s*\p{Han}{1,6}\s*:").unwrap());
 
 /// A label at the start of a line (label lines after an item), with a colon
-/// or in brackets of its own (`【责任单位】区发改局`).
-static LABEL_LINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
+/// or in brackets of its own (`【责任单位】区发改局`). Every match starts at a
+/// line start, so [`label_line_matches`] tries it there only, anchored.
+static LABEL_LINE: LazyLock<regex_automata::meta::Regex> =
+    LazyLock::new(|| regex_automata::meta::Regex::new(&label_line_pattern()).unwrap());
+
+/// The pattern of [`LABEL_LINE`].
+fn label_line_pattern() -> String {
+    format!(
         r"(?m)^\s*(?:[(\[〔【〈〖]\s*(?:{LABELS}|\p{{Han}}{{0,6}}?(?:单位|部门|处室|科室|股室))\s*[)\]〕】〉〗]|\(?\s*(?:{LABELS}|\p{{Han}}{{0,6}}?(?:单位|部门|处室|科室|股室))\s*:)"
-    ))
-    .unwrap()
-});
+    )
+}
 
 static FIRST_IS_LEAD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(列|排)(在)?(第一|首)位(者|的)?(单位|部门)?为牵头(单位|部门)").unwrap()
@@ -381,12 +385,12 @@ impl Spans {
 /// The list runs to the end of the line (or its first `。`).
 fn label_lines(text: &str, out: &mut Vec<Clause>) {
     let mut found = Spans::of(out);
-    for m in LABEL_LINE.find_iter(text) {
-        if found.overlaps(m.start()..m.start() + 1) {
+    for m in label_line_matches(text) {
+        if found.overlaps(m.start..m.start + 1) {
             continue;
         }
-        let start =
-            m.start() + (m.as_str().len() - m.as_str().trim_start_matches([' ', '(', '\n']).len());
+        let whole = &text[m.clone()];
+        let start = m.start + (whole.len() - whole.trim_start_matches([' ', '(', '\n']).len());
         let end = text[start..].find('\n').map_or(text.len(), |e| start + e);
         let line = &text[start..end];
         let unbalanced = line.matches(')').count() > line.matches('(').count();
@@ -422,6 +426,24 @@ fn label_lines(text: &str, out: &mut Vec<Clause>) {
             out.push(cl);
         }
     }
+}
+
+/// The matches of [`LABEL_LINE`] in `text`, left to right and not
+/// overlapping, as `find_iter` gives them: the pattern is tried, anchored,
+/// at each line start after the last match (its `^` looks behind the start,
+/// so it holds there), instead of running the search over every byte.
+fn label_line_matches(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
+    use regex_automata::{Anchored, Input};
+    let line_starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1));
+    let mut resume = 0;
+    line_starts.filter_map(move |at| {
+        if at < resume {
+            return None;
+        }
+        let m = LABEL_LINE.find(Input::new(text).range(at..).anchored(Anchored::Yes))?;
+        resume = m.end();
+        Some(m.range())
+    })
 }
 
 /// Sentences of their own (after the first) that only assign units:
@@ -1029,6 +1051,32 @@ mod tests {
     #[test]
     fn plain_parentheses_are_not_clauses() {
         assert!(lists("《规划》（以下简称《规划》）中国质量奖（正奖、提名奖）").is_empty());
+    }
+
+    #[test]
+    fn label_lines_are_found_as_an_unanchored_search_finds_them() {
+        let unanchored = Regex::new(&label_line_pattern()).unwrap();
+        let mut texts: Vec<String> = [
+            "甲。\n责任单位：区发改局\n（牵头单位）省局\n  \n\n 【责任部门】市局",
+            "\n\n责任单位\n：甲\n乙处室:丙\n(配合单位:丁)(牵头单位:戊)",
+            "责任单位：甲；牵头单位：乙\n",
+            "",
+            "\n",
+        ]
+        .map(String::from)
+        .to_vec();
+        let seed = fold(include_str!("../../seeds/000_7c5878c3eb2a3600.txt"));
+        texts.extend(seed.split("\n\n").map(String::from));
+        texts.push(seed);
+        for text in &texts {
+            let expected: Vec<Range<usize>> =
+                unanchored.find_iter(text).map(|m| m.range()).collect();
+            assert_eq!(
+                label_line_matches(text).collect::<Vec<_>>(),
+                expected,
+                "{text}"
+            );
+        }
     }
 
     #[test]
