@@ -663,6 +663,12 @@ pub fn parse_clause(text: &str, inner: Range<usize>, strict: bool) -> Option<Cla
         }
         label_clause(content, inner.start, &labels, &mut clause);
     } else {
+        // A verb form needs a piece that ends in a role word (see
+        // [`role_piece`]): without any role word it is no clause, which one
+        // search decides before the pieces are read.
+        if !contains_role_word(content) {
+            return None;
+        }
         // A heading word before a verb form (`部门分工:X牵头,Y配合`) is not a unit.
         let skip = HEADING_WORD.find(content).map_or(0, |m| m.end());
         verb_clause(&content[skip..], inner.start + skip, strict, &mut clause)?;
