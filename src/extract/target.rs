@@ -138,8 +138,9 @@ fn match_unit(text: &str, at: usize) -> Option<UnitMatch> {
 /// Up to `n` characters from `at` with spaces left out, and for each kept
 /// character the byte offset after it in `text`.
 fn compact_window(text: &str, at: usize, n: usize) -> (String, Vec<usize>) {
-    let mut s = String::new();
-    let mut ends = Vec::new();
+    // Sized for `n` three-byte characters: no regrowth on the way.
+    let mut s = String::with_capacity(3 * n);
+    let mut ends = Vec::with_capacity(n);
     for (i, c) in text[at..].char_indices() {
         if c == ' ' {
             continue;
