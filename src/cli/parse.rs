@@ -428,11 +428,13 @@ fn render_whole(
             s.push('\n');
             Ok(s.into_bytes())
         }
-        Format::Jsonl => Ok(notices
-            .iter()
-            .map(output::json::to_json_line)
-            .collect::<String>()
-            .into_bytes()),
+        Format::Jsonl => {
+            let mut out = Vec::new();
+            for n in notices {
+                output::json::write_json_line(n, &mut out);
+            }
+            Ok(out)
+        }
         Format::Csv => csv(output::csv::items_csv(notices, bom)),
         Format::UnitsCsv => csv(output::csv::units_csv(notices, bom)),
         Format::TargetsCsv => csv(output::csv::targets_csv(notices, bom)),

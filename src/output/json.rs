@@ -15,3 +15,29 @@ pub fn to_json_line(n: &Notice) -> String {
     s.push('\n');
     s
 }
+
+/// [`to_json_line`] written onto the end of `out`, which is grown once to
+/// about the line's size first (the items' text and the structure around
+/// it) instead of doubling from empty.
+pub fn write_json_line(n: &Notice, out: &mut Vec<u8>) {
+    let text: usize = n.items.iter().map(|i| i.text.len()).sum();
+    out.reserve(3 * text + 4096);
+    serde_json::to_writer(&mut *out, n).expect("the model always serializes");
+    out.push(b'\n');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_written_line_is_the_line() {
+        let n = crate::parse_text(
+            "一、总体要求\n1.推进工作（牵头单位：省局）。\n",
+            &Default::default(),
+        );
+        let mut out = b"before\n".to_vec();
+        write_json_line(&n, &mut out);
+        assert_eq!(out, format!("before\n{}", to_json_line(&n)).into_bytes());
+    }
+}

@@ -376,10 +376,13 @@ impl FoldedText {
             self.breaks.push(at);
         }
         let first = f.breaks.partition_point(|b| b.1 <= orig.start);
-        for &(bf, bo) in f.breaks[first..].iter().take_while(|b| b.1 <= orig.end) {
-            self.breaks
-                .push((at.0 + bf - start, at.1 + bo - orig.start));
-        }
+        let last = first + f.breaks[first..].partition_point(|b| b.1 <= orig.end);
+        // Exact-size extensions: each grows its buffer at most once.
+        self.breaks.extend(
+            f.breaks[first..last]
+                .iter()
+                .map(|&(bf, bo)| (at.0 + bf - start, at.1 + bo - orig.start)),
+        );
         self.folded.push_str(&f.folded[start..end]);
         self.orig_len += orig.len();
     }
