@@ -205,7 +205,7 @@ pub fn is_chrome_line(line: &str) -> bool {
         return false;
     }
     // Then on their first word: look at it before folding the line.
-    let head: String = rest.chars().take(8).map(super::fold_char).collect();
+    let head = super::fold::fold_prefix(rest, 8);
     let starts = |w: &String| head.starts_with(w.as_str()) || w.starts_with(head.as_str());
     let plausible = head.is_empty()
         || head.starts_with("首页")

@@ -188,6 +188,12 @@ pub fn fold(s: &str) -> String {
     out
 }
 
+/// Fold the first `n` characters of `s` (all of it when shorter): the head
+/// of a line a label is looked for in.
+pub fn fold_prefix(s: &str, n: usize) -> String {
+    fold(s.char_indices().nth(n).map_or(s, |(i, _)| &s[..i]))
+}
+
 /// Fold `s` onto the end of `out`, copying runs of unchanged characters
 /// whole. `length_changed(folded_end, orig_end)` is called after each
 /// character whose folded form has another UTF-8 length than the original,
@@ -494,6 +500,14 @@ impl<'a> CharOffsets<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_folded_prefix_is_the_fold_of_the_first_characters() {
+        for (s, n) in [("（一）推進ＡＢ", 3), ("一、", 16), ("", 4), ("ａｂｃ", 0)] {
+            let expected: String = s.chars().take(n).map(fold_char).collect();
+            assert_eq!(fold_prefix(s, n), expected);
+        }
+    }
 
     /// Every folded offset of `f` maps as in a view folded afresh.
     fn assert_same_view(f: &Folded, orig: &str) {

@@ -278,7 +278,7 @@ fn join_broken_lines(lines: &[String]) -> String {
     // only where 7 is the next number (else it is a number in the text).
     let mut numbering = Numbering::default();
     for line in lines.iter().filter(|l| !l.is_empty()) {
-        let head: String = line.chars().take(16).map(fold_char).collect();
+        let head = fold::fold_prefix(line, 16);
         let starts_label = match parse_label(&head).map(|l| numbering.read_line_start(l, in_body)) {
             Some(LineStart::Label(l) | LineStart::Unexpected(l)) => {
                 numbering.push(&l);
@@ -340,7 +340,7 @@ impl Para {
     /// [`crate::repair::label::is_section_heading`] of the folded paragraph
     /// `text`: the label only needs its first characters.
     fn is_section_heading(&self, text: &str) -> bool {
-        let head: String = text.chars().take(32).map(fold_char).collect();
+        let head = fold::fold_prefix(text, 32);
         !self.stop && crate::repair::label::parse_label(&head).is_some_and(|l| l.level <= 2)
     }
 }

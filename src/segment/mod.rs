@@ -174,7 +174,7 @@ fn continue_text(seg: &mut Segmented, started: bool, line: &Folded, text: Range<
 
 /// A label that is certainly one at the start of `line`.
 fn sure_label(line: &str) -> Option<Label> {
-    let head: String = line.chars().take(16).map(fold::fold_char).collect();
+    let head = fold::fold_prefix(line, 16);
     parse_label(&head).filter(|l| l.doubt == Doubt::None)
 }
 
