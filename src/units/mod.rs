@@ -33,21 +33,21 @@ pub fn resolve_list(
         let mut abs = list.start + r.start..list.start + r.end;
         // A lead mark after the name (`区财政局*`) is not part of it.
         abs.end -= f.folded[abs.clone()].len() - f.folded[abs.clone()].trim_end_matches('*').len();
-        let raw = f.orig_slice(abs.clone()).trim().to_string();
-        let span = [chars.of(abs.start), chars.of(abs.end)];
-        let folded_name = without_scope_note(f.folded[abs].trim()).to_string();
-        if raw.is_empty() || !looks_like_unit(&folded_name) {
+        let raw = f.orig_slice(abs.clone()).trim();
+        let folded_name = without_scope_note(f.folded[abs.clone()].trim());
+        if raw.is_empty() || !looks_like_unit(folded_name) {
             continue;
         }
+        let span = [chars.of(abs.start), chars.of(abs.end)];
         // The name as written, without a scope note (`各区政府（含开发区，下同）`).
-        let written = first_chars(&raw, folded_name.chars().count()).to_string();
+        let written = first_chars(raw, folded_name.chars().count());
         let (name, folded_full) = match &prev_prefix {
-            Some((pf, po)) if is_bare(&folded_name) => {
+            Some((pf, po)) if is_bare(folded_name) => {
                 (format!("{po}{written}"), format!("{pf}{folded_name}"))
             }
-            _ => (written, folded_name.clone()),
+            _ => (written.to_string(), folded_name.to_string()),
         };
-        if !is_collective(&folded_name)
+        if !is_collective(folded_name)
             && let Some(p) = prefix_of(&folded_full, aliases)
         {
             let po = first_chars(&name, p.chars().count()).to_string();
@@ -59,9 +59,9 @@ pub fn resolve_list(
             .and_then(|l| l.kind)
             .unwrap_or_else(|| classify(&folded_full));
         let mut unit = Unit {
-            raw,
+            raw: raw.to_string(),
             name,
-            canonical: folded_full.clone(),
+            canonical: folded_full,
             kind,
             span: Some(span),
             ..Default::default()
