@@ -15,6 +15,7 @@ use crate::error::{Error, Result};
 use crate::model::{Meta, Unit, UnitKind};
 use rustc_hash::FxHashMap;
 use std::collections::HashMap;
+use std::rc::Rc;
 use std::sync::OnceLock;
 
 /// One alias table.
@@ -324,14 +325,14 @@ impl Aliases {
     /// canonical name wins, so one department keeps one name in a notice.
     pub fn lookup(&self, name: &str) -> Option<Lookup> {
         let departments = Departments::builtin();
-        let parsed = departments.parse(name);
+        let parsed = departments.parse_shared(name);
         // A name only a specific table understands (`省局注册处`) takes its
         // department from the table's canonical name (`省市场监管局登记注册处`).
         let with_table_department = |l: Lookup| match &parsed {
-            Some(_) => l.with_department(parsed.as_ref()),
+            Some(_) => l.with_department(parsed.as_deref()),
             None => {
-                let d = departments.parse(&l.canonical);
-                l.with_department(d.as_ref())
+                let d = departments.parse_shared(&l.canonical);
+                l.with_department(d.as_deref())
             }
         };
         // What `specific` gives, and the first table entry, known or not,
@@ -352,17 +353,17 @@ impl Aliases {
             return fallback.map(with_table_department);
         };
         if let Some(l) = self.specific(&d.canonical) {
-            return Some(l.with_department(parsed.as_ref()));
+            return Some(l.with_department(parsed.as_deref()));
         }
         if let Some(l) = fallback {
-            return Some(l.with_department(parsed.as_ref()));
+            return Some(l.with_department(parsed.as_deref()));
         }
         Some(
             Lookup {
                 known: d.standard,
                 ..Lookup::known(&d.canonical, None)
             }
-            .with_department(parsed.as_ref()),
+            .with_department(parsed.as_deref()),
         )
     }
 
@@ -665,18 +666,23 @@ impl Departments {
     /// is named, the place is not a place of that department's levels, or
     /// what follows the department is not a suffix.
     pub fn parse(&self, name: &str) -> Option<DepartmentName> {
-        // The built-in table reads the same names again and again (every
-        // item of a notice, every notice of a batch): a bounded per-thread
-        // memo keeps the reading out of the per-unit cost.
+        self.parse_shared(name).map(|d| (*d).clone())
+    }
+
+    /// [`Departments::parse`], shared with the memo: the built-in table
+    /// reads the same names again and again (every item of a notice, every
+    /// notice of a batch), so a bounded per-thread memo keeps the reading
+    /// out of the per-unit cost, and a hit is a reference count, not a copy.
+    fn parse_shared(&self, name: &str) -> Option<Rc<DepartmentName>> {
         if std::ptr::eq(self, Departments::builtin()) {
             thread_local! {
-                static READ: std::cell::RefCell<FxHashMap<String, Option<DepartmentName>>> =
+                static READ: std::cell::RefCell<FxHashMap<String, Option<Rc<DepartmentName>>>> =
                     std::cell::RefCell::new(FxHashMap::default());
             }
             if let Some(hit) = READ.with_borrow(|m| m.get(name).cloned()) {
                 return hit;
             }
-            let read = self.parse_uncached(name);
+            let read = self.parse_uncached(name).map(Rc::new);
             READ.with_borrow_mut(|m| {
                 if m.len() >= PARSE_MEMO_LIMIT {
                     m.clear();
@@ -685,7 +691,7 @@ impl Departments {
             });
             return read;
         }
-        self.parse_uncached(name)
+        self.parse_uncached(name).map(Rc::new)
     }
 
     fn parse_uncached(&self, name: &str) -> Option<DepartmentName> {
