@@ -417,3 +417,14 @@ fn files_from_reads_a_list_for_pipe_stages() {
     assert_eq!(o.status.code(), Some(2));
     assert!(err(&o).contains("nope.txt"));
 }
+
+/// `-o /dev/stdout` (a pipe here) is written into: not read first as an
+/// existing output, not replaced by a renamed file.
+#[cfg(unix)]
+#[test]
+fn output_to_a_device_or_pipe_is_written_in_place() {
+    let to_stdout = fengong(&["parse", SEED, "-f", "jsonl", "-o", "/dev/stdout"]);
+    assert!(to_stdout.status.success(), "{}", err(&to_stdout));
+    let plain = fengong(&["parse", SEED, "-f", "jsonl"]);
+    assert_eq!(out(&to_stdout), out(&plain));
+}

@@ -50,6 +50,12 @@ impl Guard {
         if meta.is_dir() {
             return Err(format!("cannot write {}: it is a folder", path.display()));
         }
+        // A device or a named pipe (`/dev/null`, `/dev/stdout`) is written
+        // into, not replaced (see [`AtomicFile`]): nothing to protect, and
+        // nothing to read first (reading a pipe would wait for a writer).
+        if !meta.is_file() {
+            return Ok(());
+        }
         if self.force {
             return Ok(());
         }

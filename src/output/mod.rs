@@ -13,17 +13,46 @@ use std::path::{Path, PathBuf};
 /// (`.NAME.PID.tmp`) in the target's folder, which [`AtomicFile::commit`]
 /// syncs and renames over the target. Until then — and if the writer is
 /// dropped without a commit — the target is untouched and the temporary
-/// file is removed. A target that already exists keeps its permission bits.
+/// file is removed. A target that already exists keeps its permission bits;
+/// a symbolic link keeps pointing at the file it names, which is the one
+/// replaced.
+///
+/// A target that exists and is no regular file (`/dev/null`, `/dev/stdout`,
+/// a named pipe) is written in place: renaming a file over it would replace
+/// the device or the pipe itself.
 #[derive(Debug)]
 pub struct AtomicFile {
     file: Option<File>,
+    /// The temporary file; empty when the target is written in place.
     tmp: PathBuf,
     target: PathBuf,
+}
+
+/// Whether a target is written in place instead of replaced: it exists
+/// (links followed) and is not a regular file.
+fn written_in_place(target: &Path) -> bool {
+    std::fs::metadata(target).is_ok_and(|m| !m.is_file())
 }
 
 impl AtomicFile {
     /// Start writing `target`. The folder must exist (it is not created).
     pub fn create(target: &Path) -> std::io::Result<AtomicFile> {
+        if written_in_place(target) {
+            let file = std::fs::OpenOptions::new().write(true).open(target)?;
+            return Ok(AtomicFile {
+                file: Some(file),
+                tmp: PathBuf::new(),
+                target: target.to_path_buf(),
+            });
+        }
+        // A link is followed: the file it names is replaced, the link kept.
+        let target = match std::fs::symlink_metadata(target) {
+            Ok(m) if m.file_type().is_symlink() => {
+                std::fs::canonicalize(target).unwrap_or_else(|_| target.to_path_buf())
+            }
+            _ => target.to_path_buf(),
+        };
+        let target = target.as_path();
         let dir = parent_dir(target);
         let name = target
             .file_name()
@@ -44,9 +73,13 @@ impl AtomicFile {
     }
 
     /// Flush and write the bytes to disk, without publishing them yet (the
-    /// slow part of a commit, which a caller may run on another thread).
+    /// slow part of a commit, which a caller may run on another thread). A
+    /// target written in place is only flushed (a device or a pipe has no
+    /// disk to sync).
     pub fn sync(&mut self) -> std::io::Result<()> {
+        let in_place = self.tmp.as_os_str().is_empty();
         match &mut self.file {
+            Some(f) if in_place => f.flush(),
             Some(f) => {
                 f.flush()?;
                 f.sync_all()
@@ -59,6 +92,10 @@ impl AtomicFile {
     /// rename it over the target.
     pub fn commit(mut self) -> std::io::Result<()> {
         self.sync()?;
+        if self.tmp.as_os_str().is_empty() {
+            self.file = None;
+            return Ok(());
+        }
         if let Ok(old) = std::fs::metadata(&self.target) {
             std::fs::set_permissions(&self.tmp, old.permissions())?;
         }
@@ -143,6 +180,51 @@ mod tests {
         assert_eq!(std::fs::read_to_string(&target).unwrap(), "new");
         let mode = std::fs::metadata(&target).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o640);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_device_is_written_in_place_and_a_link_kept() {
+        // Only looked at, never written: the decision for a device.
+        assert!(written_in_place(Path::new("/dev/null")));
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a.json");
+        assert!(!written_in_place(&file));
+        std::fs::write(&file, "old").unwrap();
+        assert!(!written_in_place(&file));
+        // A link to a file: the file is replaced, the link stays a link.
+        let link = dir.path().join("link.json");
+        std::os::unix::fs::symlink(&file, &link).unwrap();
+        write_atomic(&link, b"new").unwrap();
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), "new");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_named_pipe_is_written_into_not_replaced() {
+        use std::os::unix::fs::FileTypeExt;
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("out.fifo");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if !made.is_ok_and(|s| s.success()) {
+            eprintln!("note: mkfifo not available; the named-pipe test is skipped");
+            return;
+        }
+        let reader = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || std::fs::read(&fifo).unwrap())
+        };
+        write_atomic(&fifo, b"{\"items\":[]}\n").unwrap();
+        assert_eq!(reader.join().unwrap(), b"{\"items\":[]}\n");
+        assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo());
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 
     #[test]
