@@ -297,9 +297,7 @@ impl<'a> Folded<'a> {
     pub fn orig_slice(&self, r: Range<usize>) -> &'a str {
         &self.orig[self.orig_offset(r.start)..self.orig_offset(r.end)]
     }
-}
 
-impl<'a> Folded<'a> {
     /// Folded byte offset of an original byte offset (a char boundary of
     /// the original; one at or past the end gives the end of the view).
     pub fn folded_offset(&self, orig_offset: usize) -> usize {
