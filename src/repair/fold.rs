@@ -281,16 +281,7 @@ impl<'a> Folded<'a> {
     /// character gives the start of that character; one at or past the end
     /// gives the end of the original.
     pub fn orig_offset(&self, folded_offset: usize) -> usize {
-        if folded_offset >= self.folded.len() {
-            return self.orig.len();
-        }
-        let mut at = folded_offset;
-        while !self.folded.is_char_boundary(at) {
-            at -= 1;
-        }
-        let i = self.breaks.partition_point(|b| b.0 <= at) - 1;
-        let (f, o) = self.breaks[i];
-        o + (at - f)
+        orig_offset(&self.folded, &self.breaks, self.orig.len(), folded_offset)
     }
 
     /// The original text behind a folded byte range.
@@ -315,6 +306,21 @@ impl<'a> Folded<'a> {
             breaks: text.breaks,
         }
     }
+}
+
+/// Original offset of folded offset `at` of `folded` under `breaks`, for an
+/// original of `orig_len` bytes (see [`Folded::orig_offset`]).
+fn orig_offset(folded: &str, breaks: &[(usize, usize)], orig_len: usize, at: usize) -> usize {
+    if at >= folded.len() {
+        return orig_len;
+    }
+    let mut at = at;
+    while !folded.is_char_boundary(at) {
+        at -= 1;
+    }
+    let i = breaks.partition_point(|b| b.0 <= at) - 1;
+    let (f, o) = breaks[i];
+    o + (at - f)
 }
 
 /// Folded offset of original offset `o` under `breaks`.
@@ -367,6 +373,12 @@ impl FoldedText {
     /// Byte length of the original this view was built beside.
     pub fn orig_len(&self) -> usize {
         self.orig_len
+    }
+
+    /// Original byte offset of a folded byte offset (as
+    /// [`Folded::orig_offset`], without building the view).
+    pub fn orig_offset(&self, folded_offset: usize) -> usize {
+        orig_offset(&self.folded, &self.breaks, self.orig_len, folded_offset)
     }
 
     /// Append the folded view of the original range `orig` (char

@@ -516,7 +516,7 @@ fn split_trailer(body: &mut String, folded_body: &mut FoldedText) -> Vec<String>
     if let Some(note) = caps.get(3) {
         trailer.push(note.as_str().trim().to_string());
     }
-    let orig_start = folded_body.view(body).orig_offset(start);
+    let orig_start = folded_body.orig_offset(start);
     body.truncate(orig_start);
     let trimmed = body.trim_end().len();
     body.truncate(trimmed);
