@@ -434,7 +434,8 @@ fn label_lines(text: &str, out: &mut Vec<Clause>) {
 /// so it holds there), instead of running the search over every byte.
 fn label_line_matches(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
     use regex_automata::{Anchored, Input};
-    let line_starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1));
+    let line_starts =
+        std::iter::once(0).chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
     let mut resume = 0;
     line_starts.filter_map(move |at| {
         if at < resume {

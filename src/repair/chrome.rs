@@ -164,8 +164,11 @@ fn is_separator_before_field(s: &str, i: usize) -> bool {
 /// allowed): the cheap test, on a few characters before each colon, that
 /// decides whether the whole line needs folding and scanning.
 fn has_field_before_colon(line: &str) -> bool {
-    let colons = line.match_indices(':').chain(line.match_indices('：'));
-    colons.into_iter().any(|(colon, _)| {
+    // One vectorised pass for both widths: `：` is the only character of
+    // the line starting with byte EF that counts.
+    let colons = memchr::memchr2_iter(b':', 0xEF, line.as_bytes())
+        .filter(|&i| line.as_bytes()[i] == b':' || line[i..].starts_with('：'));
+    colons.into_iter().any(|colon| {
         // A label ends right before the colon: test that character first.
         let last = line[..colon]
             .chars()
