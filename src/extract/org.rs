@@ -67,22 +67,21 @@ pub fn ending(name: &str) -> Option<&'static str> {
 pub fn is_collective_or_vague(name: &str) -> bool {
     let c = core(name);
     COLLECTIVE_HEADS.iter().any(|h| c.starts_with(h))
-        || c.contains("各成员单位")
         || c.ends_with("成员单位")
-        // Every word below holds `各` or `关部门`: most names hold neither.
-        || ((c.contains('各') || c.contains("关部门"))
-            && [
-                "各部门",
-                "各单位",
-                "各地区",
-                "各级",
-                "各有关",
-                "相关部门",
-                "有关部门",
-            ]
-            .iter()
-            .any(|k| c.contains(k)))
+        // `各成员单位`, `各部门`, `各单位`, `各地区`, `各级`, `各有关` anywhere.
+        || follows_any(c, '各', &["成员单位", "部门", "单位", "地区", "级", "有关"])
+        // `相关部门`, `有关部门` anywhere.
+        || c.match_indices("关部门")
+            .any(|(i, _)| c[..i].ends_with(['相', '有']))
         || (c.contains('各') && ending(c).is_some())
+}
+
+/// Whether some `mark` in `s` is directly followed by one of `words`.
+pub fn follows_any(s: &str, mark: char, words: &[&str]) -> bool {
+    s.match_indices(mark).any(|(i, _)| {
+        let after = &s[i + mark.len_utf8()..];
+        words.iter().any(|w| after.starts_with(w))
+    })
 }
 
 /// Whether `name` reads as the name of an organization (or a place, or a
@@ -114,6 +113,56 @@ pub fn is_org_list(names: &[&str]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn collective_words_are_found_after_their_mark() {
+        // The plain definition: one substring search per word.
+        let by_search = |c: &str| {
+            COLLECTIVE_HEADS.iter().any(|h| c.starts_with(h))
+                || c.ends_with("成员单位")
+                || [
+                    "各成员单位",
+                    "各部门",
+                    "各单位",
+                    "各地区",
+                    "各级",
+                    "各有关",
+                    "相关部门",
+                    "有关部门",
+                ]
+                .iter()
+                .any(|k| c.contains(k))
+                || (c.contains('各') && ending(c).is_some())
+        };
+        for name in [
+            "县直各单位",
+            "市政府各部门",
+            "全省各地区",
+            "省直各有关单位",
+            "领导小组各成员单位",
+            "省政府相关部门",
+            "区有关部门",
+            "市机关部门",
+            "各",
+            "各地",
+            "市各",
+            "市发改委",
+            "县卫健局(各乡镇)",
+            "省各级法院",
+            "关部门",
+            "有关部",
+            "",
+        ] {
+            assert_eq!(
+                is_collective_or_vague(name),
+                by_search(core(name)),
+                "{name}"
+            );
+        }
+        assert!(follows_any("甲各级乙", '各', &["级"]));
+        assert!(!follows_any("甲各乙级", '各', &["级"]));
+        assert!(!follows_any("级各", '各', &["级"]));
+    }
 
     #[test]
     fn organization_names() {

@@ -190,12 +190,7 @@ pub fn remove_artifacts(text: &str) -> String {
 
 /// Remove spaces that sit next to CJK text (but keep those between Latin words).
 pub fn squeeze_spaces(line: &str) -> String {
-    // Four searches for one character each (memchr on a byte): cheaper
-    // than decoding the line.
-    if ![' ', '\u{3000}', '\t', '\u{A0}']
-        .iter()
-        .any(|&c| line.contains(c))
-    {
+    if !has_common_blank(line) {
         return line.to_string();
     }
     let mut out = String::with_capacity(line.len());
@@ -230,6 +225,18 @@ pub fn squeeze_spaces(line: &str) -> String {
     }
     out.push_str(&line[copied..]);
     out
+}
+
+/// Whether `line` holds a space, a tab, U+3000 or U+00A0: two vectorised
+/// byte searches (the lead bytes C2 and E3 are then checked for the whole
+/// character), cheaper than decoding the line or a search per character.
+fn has_common_blank(line: &str) -> bool {
+    let b = line.as_bytes();
+    memchr::memchr2(b' ', b'\t', b).is_some()
+        || memchr::memchr2_iter(0xC2, 0xE3, b).any(|i| {
+            let rest = &b[i..];
+            rest.starts_with("\u{A0}".as_bytes()) || rest.starts_with("\u{3000}".as_bytes())
+        })
 }
 
 /// The byte offset of the first blank character ([`is_blank`]) of `s` at
@@ -398,6 +405,27 @@ pub fn has_unclosed_bracket(folded: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn the_blank_precheck_finds_the_four_common_blanks_anywhere() {
+        let seed = include_str!("../../seeds/000_7c5878c3eb2a3600.txt");
+        let mut lines: Vec<String> = seed.lines().map(String::from).collect();
+        for blank in [" ", "\t", "\u{3000}", "\u{A0}"] {
+            for line in ["", "市场监管局", "、。《》", "é¢"] {
+                lines.push(format!("{blank}{line}"));
+                lines.push(format!("{line}{blank}"));
+                lines.push(format!("甲{blank}乙{line}"));
+            }
+        }
+        // Near misses: other characters led by C2 or E3, and other blanks.
+        lines.extend(["¢、《》〇", "\u{2003}", "\r", "\u{FEFF}"].map(String::from));
+        for line in &lines {
+            let expected = [' ', '\u{3000}', '\t', '\u{A0}']
+                .iter()
+                .any(|&c| line.contains(c));
+            assert_eq!(has_common_blank(line), expected, "{line:?}");
+        }
+    }
 
     #[test]
     fn han_names_are_checked_with_their_length_bounds() {

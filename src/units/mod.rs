@@ -190,11 +190,9 @@ fn looks_like_unit(name: &str) -> bool {
 }
 
 fn is_collective(name: &str) -> bool {
+    // `各成员单位`, `各部门`, `各地区` or `各级` anywhere.
     name.starts_with('各')
-        || (name.contains('各')
-            && ["各成员单位", "各部门", "各地区", "各级"]
-                .iter()
-                .any(|w| name.contains(w)))
+        || crate::extract::org::follows_any(name, '各', &["成员单位", "部门", "地区", "级"])
         || name.ends_with("成员单位")
 }
 
