@@ -167,19 +167,36 @@ pub fn build_item(raw: &RawItem, units: &dyn UnitResolver, conv: &mut Convention
 }
 
 /// The units of one field, each once (by name and canonical form), in order
-/// of first appearance; de-duplication is a hash lookup, so a clause of any
-/// length is pooled in linear time.
+/// of first appearance. A field of a few units is checked by a scan of
+/// them; past [`UnitPool::SCAN_UP_TO`] de-duplication is a hash lookup, so a
+/// clause of any length is pooled in linear time.
 #[derive(Default)]
 struct UnitPool {
     units: Vec<Unit>,
-    seen: HashSet<(String, String)>,
+    /// (canonical, name) of every unit, once there are too many to scan.
+    seen: Option<HashSet<(String, String)>>,
 }
 
 impl UnitPool {
+    /// The most units compared one by one (fields rarely hold more).
+    const SCAN_UP_TO: usize = 32;
+
     fn extend(&mut self, units: impl IntoIterator<Item = Unit>) {
         for u in units {
-            if self.seen.insert((u.canonical.clone(), u.name.clone())) {
-                self.units.push(u);
+            let new = match &mut self.seen {
+                Some(seen) => seen.insert((u.canonical.clone(), u.name.clone())),
+                None => !self
+                    .units
+                    .iter()
+                    .any(|v| v.canonical == u.canonical && v.name == u.name),
+            };
+            if !new {
+                continue;
+            }
+            self.units.push(u);
+            if self.seen.is_none() && self.units.len() > Self::SCAN_UP_TO {
+                let keys = self.units.iter();
+                self.seen = Some(keys.map(|v| (v.canonical.clone(), v.name.clone())).collect());
             }
         }
     }
@@ -237,6 +254,39 @@ mod tests {
 
     fn names(u: &[Unit]) -> Vec<&str> {
         u.iter().map(|u| u.name.as_str()).collect()
+    }
+
+    #[test]
+    fn the_unit_pool_keeps_first_appearances_below_and_above_the_scan_limit() {
+        let unit = |canonical: &str, name: &str| Unit {
+            canonical: canonical.into(),
+            name: name.into(),
+            ..Default::default()
+        };
+        for n in [3, UnitPool::SCAN_UP_TO, UnitPool::SCAN_UP_TO + 1, 200] {
+            // Each unit twice (once more under another name), interleaved.
+            let mut pool = UnitPool::default();
+            for k in 0..n {
+                let c = format!("单位{k}");
+                pool.extend([unit(&c, &c), unit(&c, "别名")]);
+                pool.extend([unit(&format!("单位{}", k / 2), &format!("单位{}", k / 2))]);
+            }
+            pool.extend((0..n).map(|k| unit(&format!("单位{k}"), "别名")));
+            let got: Vec<(&str, &str)> = pool
+                .units
+                .iter()
+                .map(|u| (u.canonical.as_str(), u.name.as_str()))
+                .collect();
+            let want: Vec<(String, &str)> = (0..n)
+                .flat_map(|k| [(format!("单位{k}"), 0), (format!("单位{k}"), 1)])
+                .map(|(c, alias)| (c, if alias == 1 { "别名" } else { "" }))
+                .collect();
+            assert_eq!(got.len(), 2 * n, "n = {n}");
+            for ((c, name), (wc, alias)) in got.iter().zip(&want) {
+                assert_eq!(c, wc);
+                assert_eq!(*name, if alias.is_empty() { wc.as_str() } else { alias });
+            }
+        }
     }
 
     #[test]

@@ -51,9 +51,9 @@ pub struct Lookup {
 }
 
 impl Lookup {
-    fn known(canonical: &str, kind: Option<UnitKind>) -> Lookup {
+    fn known(canonical: impl Into<String>, kind: Option<UnitKind>) -> Lookup {
         Lookup {
-            canonical: canonical.to_string(),
+            canonical: canonical.into(),
             kind,
             known: true,
             department: None,
@@ -180,7 +180,7 @@ impl AliasTable {
     /// Look a (folded) name up.
     pub fn lookup(&self, name: &str) -> Option<Lookup> {
         if let Some((c, k)) = self.full.get(name) {
-            return Some(Lookup::known(c, *k));
+            return Some(Lookup::known(c.as_str(), *k));
         }
         let (canon_prefix, _) = self.agency.as_ref()?;
         let rest = match self.agency_prefix(name) {
@@ -188,16 +188,16 @@ impl AliasTable {
             None => name,
         };
         if let Some((c, k)) = self.departments.get(rest) {
-            return Some(Lookup::known(&format!("{canon_prefix}{c}"), *k));
+            return Some(Lookup::known([canon_prefix.as_str(), c].concat(), *k));
         }
         if let Some((c, k)) = self.full.get(rest) {
-            return Some(Lookup::known(c, *k));
+            return Some(Lookup::known(c.as_str(), *k));
         }
         // An unknown department under a known agency prefix: canonical prefix, unknown.
         if rest.len() < name.len() {
             return Some(Lookup {
                 known: false,
-                ..Lookup::known(&format!("{canon_prefix}{rest}"), None)
+                ..Lookup::known([canon_prefix.as_str(), rest].concat(), None)
             });
         }
         None
@@ -338,7 +338,7 @@ impl Aliases {
         // What `specific` gives, and the first table entry, known or not,
         // as the fallback: each table is asked once.
         if let Some((c, k)) = self.user.get(name) {
-            return Some(with_table_department(Lookup::known(c, *k)));
+            return Some(with_table_department(Lookup::known(c.as_str(), *k)));
         }
         let mut fallback = None;
         for t in &self.tables {
@@ -361,7 +361,7 @@ impl Aliases {
         Some(
             Lookup {
                 known: d.standard,
-                ..Lookup::known(&d.canonical, None)
+                ..Lookup::known(d.canonical.as_str(), None)
             }
             .with_department(parsed.as_deref()),
         )
@@ -370,7 +370,7 @@ impl Aliases {
     /// A user entry or an agency-table entry that knows `name`.
     fn specific(&self, name: &str) -> Option<Lookup> {
         if let Some((c, k)) = self.user.get(name) {
-            return Some(Lookup::known(c, *k));
+            return Some(Lookup::known(c.as_str(), *k));
         }
         self.tables
             .iter()

@@ -43,7 +43,7 @@ pub fn resolve_list(
         let written = first_chars(raw, folded_name.chars().count());
         let (name, folded_full) = match &prev_prefix {
             Some((pf, po)) if is_bare(folded_name) => {
-                (format!("{po}{written}"), format!("{pf}{folded_name}"))
+                ([po.as_str(), written].concat(), [pf.as_str(), folded_name].concat())
             }
             _ => (written.to_string(), folded_name.to_string()),
         };
