@@ -196,7 +196,10 @@ impl UnitPool {
             self.units.push(u);
             if self.seen.is_none() && self.units.len() > Self::SCAN_UP_TO {
                 let keys = self.units.iter();
-                self.seen = Some(keys.map(|v| (v.canonical.clone(), v.name.clone())).collect());
+                self.seen = Some(
+                    keys.map(|v| (v.canonical.clone(), v.name.clone()))
+                        .collect(),
+                );
             }
         }
     }

@@ -42,9 +42,10 @@ pub fn resolve_list(
         // The name as written, without a scope note (`各区政府（含开发区，下同）`).
         let written = first_chars(raw, folded_name.chars().count());
         let (name, folded_full) = match &prev_prefix {
-            Some((pf, po)) if is_bare(folded_name) => {
-                ([po.as_str(), written].concat(), [pf.as_str(), folded_name].concat())
-            }
+            Some((pf, po)) if is_bare(folded_name) => (
+                [po.as_str(), written].concat(),
+                [pf.as_str(), folded_name].concat(),
+            ),
             _ => (written.to_string(), folded_name.to_string()),
         };
         if !is_collective(folded_name)
