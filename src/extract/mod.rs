@@ -95,7 +95,7 @@ pub fn build_item(raw: &RawItem, units: &dyn UnitResolver, conv: &mut Convention
     }
     // A table's header row flattened into a section (`序号\n重点工作\n责任单位`)
     // gives the unit columns of the rows after it.
-    conv.scan_table_header(raw.body.lines().skip(1));
+    conv.scan_table_header(crate::repair::scan::lines(&raw.body).skip(1));
     let mut item = Item {
         path: raw.path.clone(),
         level: raw.level,
@@ -216,7 +216,10 @@ fn heading(f: &Folded, spans: &[std::ops::Range<usize>]) -> String {
         }
     }
     cleaned.push_str(f.orig_slice(pos..f.folded.len()));
-    let first_line = cleaned.trim().lines().next().unwrap_or("").trim();
+    let first_line = crate::repair::scan::lines(cleaned.trim())
+        .next()
+        .unwrap_or("")
+        .trim();
     let sentence = match first_line.find('。') {
         Some(i) => &first_line[..i],
         None => first_line,

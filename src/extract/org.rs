@@ -71,8 +71,8 @@ pub fn is_collective_or_vague(name: &str) -> bool {
         // `各成员单位`, `各部门`, `各单位`, `各地区`, `各级`, `各有关` anywhere.
         || follows_any(c, '各', &["成员单位", "部门", "单位", "地区", "级", "有关"])
         // `相关部门`, `有关部门` anywhere.
-        || c.match_indices("关部门")
-            .any(|(i, _)| c[..i].ends_with(['相', '有']))
+        || c.match_indices('关')
+            .any(|(i, _)| c[i + '关'.len_utf8()..].starts_with("部门") && c[..i].ends_with(['相', '有']))
         || (c.contains('各') && ending(c).is_some())
 }
 

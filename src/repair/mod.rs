@@ -57,8 +57,7 @@ pub fn is_han_name_ending<'a, 'b: 'a>(
 /// Full repair: artefacts, site chrome, spaces, page-break joins. Lines are separated by `\n`.
 pub fn repair(text: &str) -> String {
     let text = remove_artifacts(text);
-    let lines: Vec<String> = text
-        .lines()
+    let lines: Vec<String> = scan::lines(&text)
         .filter(|l| !chrome::is_chrome_line(l))
         .map(|l| squeeze_spaces(chrome::strip_trailing_chrome(l).trim_matches(is_blank)))
         .collect();

@@ -49,9 +49,55 @@ pub fn punctuation_indices(text: &str) -> impl Iterator<Item = (usize, char)> + 
     })
 }
 
+/// The lines of `text`, exactly as [`str::lines`] gives them (a `\r`
+/// before a `\n` is dropped; no empty line after a final `\n`), found with
+/// a vectorised search for the line breaks.
+pub fn lines(text: &str) -> impl Iterator<Item = &str> + '_ {
+    let mut rest = Some(text).filter(|t| !t.is_empty());
+    std::iter::from_fn(move || {
+        let t = rest?;
+        match memchr::memchr(b'\n', t.as_bytes()) {
+            Some(i) => {
+                rest = Some(&t[i + 1..]).filter(|r| !r.is_empty());
+                let line = &t[..i];
+                Some(line.strip_suffix('\r').unwrap_or(line))
+            }
+            None => {
+                rest = None;
+                Some(t)
+            }
+        }
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lines_are_those_of_str_lines() {
+        // Every string of up to six characters over a small alphabet.
+        let alphabet = ['a', '\r', '\n', '中'];
+        let mut texts = vec![String::new()];
+        for len in 1..=6u32 {
+            for mut k in 0..alphabet.len().pow(len) {
+                let mut t = String::new();
+                for _ in 0..len {
+                    t.push(alphabet[k % alphabet.len()]);
+                    k /= alphabet.len();
+                }
+                texts.push(t);
+            }
+        }
+        texts.push(include_str!("../../seeds/000_7c5878c3eb2a3600.txt").into());
+        for t in &texts {
+            assert_eq!(
+                lines(t).collect::<Vec<_>>(),
+                t.lines().collect::<Vec<_>>(),
+                "{t:?}"
+            );
+        }
+    }
 
     #[test]
     fn punctuation_indices_are_the_characters_is_punctuation_holds_for() {

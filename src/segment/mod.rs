@@ -71,7 +71,7 @@ pub fn segment(repaired: &str) -> Segmented {
     let mut seg = Segmented::default();
     let mut numbering = Numbering::default();
     let mut started = false;
-    let lines: Vec<&str> = repaired.lines().collect();
+    let lines: Vec<&str> = crate::repair::scan::lines(repaired).collect();
     // The notice is folded once; each line's view is a copy of its part.
     // (`lines` gives slices of `repaired`: their addresses give their offsets.)
     let notice = Folded::new(repaired);
