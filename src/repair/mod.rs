@@ -19,6 +19,7 @@ pub mod label;
 pub mod scan;
 
 use regex::Regex;
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 pub use fold::{CharOffsets, Folded, FoldedText, fold, fold_char};
@@ -138,51 +139,53 @@ fn remove_spliced_headers(text: &str) -> String {
     out
 }
 
-/// Remove conversion artefacts (see the module docs).
-pub fn remove_artifacts(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+/// Remove conversion artefacts (see the module docs). A text without any
+/// is returned as it is, not copied.
+pub fn remove_artifacts(text: &str) -> Cow<'_, str> {
+    let mut out = Cow::Borrowed(text);
     // A Cyrillic 'Р' between CJK characters/punctuation is a lost paragraph break.
-    let chars: Vec<char> = if text.contains('Р') {
-        text.chars().collect()
-    } else {
-        out.push_str(text);
-        Vec::new()
-    };
-    for (i, &c) in chars.iter().enumerate() {
-        if c == 'Р' {
-            let prev = i.checked_sub(1).map(|j| chars[j]);
-            let next = chars.get(i + 1).copied();
-            if prev.is_none_or(|p| is_wide(p) || p.is_whitespace() || p.is_ascii_punctuation())
-                && next.is_none_or(|n| {
-                    is_wide(n)
-                        || n.is_whitespace()
-                        || n.is_ascii_digit()
-                        || n.is_ascii_punctuation()
-                })
-            {
-                out.push('\n');
-                continue;
+    if text.contains('Р') {
+        let chars: Vec<char> = text.chars().collect();
+        let mut breaks = String::with_capacity(text.len());
+        for (i, &c) in chars.iter().enumerate() {
+            if c == 'Р' {
+                let prev = i.checked_sub(1).map(|j| chars[j]);
+                let next = chars.get(i + 1).copied();
+                if prev.is_none_or(|p| is_wide(p) || p.is_whitespace() || p.is_ascii_punctuation())
+                    && next.is_none_or(|n| {
+                        is_wide(n)
+                            || n.is_whitespace()
+                            || n.is_ascii_digit()
+                            || n.is_ascii_punctuation()
+                    })
+                {
+                    breaks.push('\n');
+                    continue;
+                }
             }
+            breaks.push(c);
         }
-        out.push(c);
+        out = Cow::Owned(breaks);
     }
     // A running page header spliced into a sentence by PDF extraction:
     // `重许昌市人民政府文件许政〔2020〕21号大工作`.
     if out.contains("文件") {
-        out = remove_spliced_headers(&out);
+        out = Cow::Owned(remove_spliced_headers(&out));
     }
     if out.contains('(') {
         // Only tone-marked glosses are removed: plain ASCII words in brackets stay.
-        out = PINYIN_GLOSS
-            .replace_all(&out, |c: &regex::Captures| {
-                let g = &c[2];
-                if !g.is_ascii() {
-                    c[1].to_string()
-                } else {
-                    c[0].to_string()
-                }
-            })
-            .into_owned();
+        let glossed = PINYIN_GLOSS.replace_all(&out, |c: &regex::Captures| {
+            let g = &c[2];
+            if !g.is_ascii() {
+                c[1].to_string()
+            } else {
+                c[0].to_string()
+            }
+        });
+        // Borrowed: no gloss was found, `out` stands.
+        if let Cow::Owned(s) = glossed {
+            out = Cow::Owned(s);
+        }
     }
     out
 }
