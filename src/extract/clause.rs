@@ -102,7 +102,7 @@ static ROLE_WORDS: LazyLock<Vec<(&'static str, Role)>> = LazyLock::new(|| {
 /// Standing notes (`data/clause_notes.txt`).
 /// The standing-note words (data file), as one automaton, and the
 /// characters they start with (a text without any has no note).
-static NOTES: LazyLock<(AhoCorasick, Vec<char>)> = LazyLock::new(|| {
+static NOTES: LazyLock<(AhoCorasick, AhoCorasick)> = LazyLock::new(|| {
     let words: Vec<&str> = include_str!("../data/clause_notes.txt")
         .lines()
         .map(str::trim)
@@ -111,7 +111,12 @@ static NOTES: LazyLock<(AhoCorasick, Vec<char>)> = LazyLock::new(|| {
     let mut first: Vec<char> = words.iter().filter_map(|w| w.chars().next()).collect();
     first.sort_unstable();
     first.dedup();
-    (AhoCorasick::new(words).expect("note automaton"), first)
+    // The first characters as a (vectorised) multi-pattern search.
+    let first = first.iter().map(|c| c.to_string());
+    (
+        AhoCorasick::new(&words).expect("note automaton"),
+        AhoCorasick::new(first).expect("note first characters"),
+    )
 });
 
 /// Whether `s` starts with a character a [`DEADLINE_PART`] can start with
@@ -231,11 +236,11 @@ fn is_note(s: &str) -> bool {
     let (words, first) = &*NOTES;
     // Without a character a note word starts with, neither `s` nor its top
     // level can hold a note.
-    if !s.contains(first.as_slice()) {
+    if !first.is_match(s) {
         return false;
     }
     let top = top_level(s);
-    top.contains(first.as_slice()) && words.is_match(&top)
+    first.is_match(&top) && words.is_match(&top)
 }
 
 /// `s` without its bracketed parts.
