@@ -418,7 +418,9 @@ impl Reader<'_> {
     }
 
     fn arabic(&self, at: usize) -> Option<(f64, usize)> {
+        // The digits and the point (group separators are only checked).
         let mut s = String::new();
+        let (mut has_point, mut grouped) = (false, false);
         let mut p = at;
         let mut digits = 0;
         while let Some((c, l)) = self.ch(p) {
@@ -426,7 +428,7 @@ impl Reader<'_> {
                 s.push(c);
                 digits += 1;
                 p += l;
-            } else if c == ',' && self.thousands && digits > 0 && !s.contains('.') {
+            } else if c == ',' && self.thousands && digits > 0 && !has_point {
                 // Exactly three digits after the separator, first group 1–3 digits.
                 let group: String = (0..4)
                     .scan(p + l, |q, _| {
@@ -438,15 +440,16 @@ impl Reader<'_> {
                 let three = group.chars().take(3).filter(char::is_ascii_digit).count() == 3
                     && !group.chars().nth(3).is_some_and(|d| d.is_ascii_digit());
                 // The first group has at most three digits.
-                if !three || (!s.contains(',') && digits > 3) {
+                if !three || (!grouped && digits > 3) {
                     break;
                 }
-                s.push(',');
+                grouped = true;
                 p += l;
-            } else if c == '.' && !s.contains('.') {
+            } else if c == '.' && !has_point {
                 match self.ch(p + l) {
                     Some((d, _)) if d.is_ascii_digit() => {
                         s.push('.');
+                        has_point = true;
                         p += l;
                     }
                     _ => break,
@@ -458,7 +461,7 @@ impl Reader<'_> {
         if digits == 0 {
             return None;
         }
-        let v: f64 = s.replace(',', "").parse().ok()?;
+        let v: f64 = s.parse().ok()?;
         Some((v, p))
     }
 
