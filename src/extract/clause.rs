@@ -489,7 +489,8 @@ fn assignment_sentences(text: &str, out: &mut Vec<Clause>) {
             continue;
         }
         let sentence = &text[r.clone()];
-        if sentence.chars().count() > 300
+        // (No more characters than bytes: a short sentence is not counted.)
+        if (sentence.len() > 300 && sentence.chars().count() > 300)
             || (role_suffix_anywhere(sentence).is_none() && !LABEL.is_match(sentence))
         {
             continue;
