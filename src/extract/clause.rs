@@ -99,9 +99,9 @@ static ROLE_WORDS: LazyLock<Vec<(&'static str, Role)>> = LazyLock::new(|| {
     v
 });
 
-/// Standing notes (`data/clause_notes.txt`).
-/// The standing-note words (data file), as one automaton, and the
-/// characters they start with (a text without any has no note).
+/// Standing notes (`data/clause_notes.txt`): the words as one automaton,
+/// and the characters they start with as another (a text without any of
+/// them has no note).
 static NOTES: LazyLock<(AhoCorasick, AhoCorasick)> = LazyLock::new(|| {
     let words: Vec<&str> = include_str!("../data/clause_notes.txt")
         .lines()
@@ -111,7 +111,6 @@ static NOTES: LazyLock<(AhoCorasick, AhoCorasick)> = LazyLock::new(|| {
     let mut first: Vec<char> = words.iter().filter_map(|w| w.chars().next()).collect();
     first.sort_unstable();
     first.dedup();
-    // The first characters as a (vectorised) multi-pattern search.
     let first = first.iter().map(|c| c.to_string());
     (
         AhoCorasick::new(&words).expect("note automaton"),

@@ -166,9 +166,9 @@ fn is_separator_before_field(s: &str, i: usize) -> bool {
 fn has_field_before_colon(line: &str) -> bool {
     // One vectorised pass for both widths: `：` is the only character of
     // the line starting with byte EF that counts.
-    let colons = memchr::memchr2_iter(b':', 0xEF, line.as_bytes())
+    let mut colons = memchr::memchr2_iter(b':', 0xEF, line.as_bytes())
         .filter(|&i| line.as_bytes()[i] == b':' || line[i..].starts_with('：'));
-    colons.into_iter().any(|colon| {
+    colons.any(|colon| {
         // A label ends right before the colon: test that character first.
         let last = line[..colon]
             .chars()
