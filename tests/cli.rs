@@ -416,6 +416,42 @@ fn files_from_reads_a_list_for_pipe_stages() {
     let o = fengong(&["parse", "--files-from", s(&dir.path().join("nope.txt"))]);
     assert_eq!(o.status.code(), Some(2));
     assert!(err(&o).contains("nope.txt"));
+    // `units` and `tasks` read the same lists: the list gives what the files give.
+    let by_name: Vec<&str> = corpus.iter().map(|p| s(p)).collect();
+    for cmd in [
+        vec!["units", "-f", "csv"],
+        vec!["tasks", "--all-units", "-f", "csv"],
+    ] {
+        let listed = fengong(&[cmd.clone(), vec!["--files-from", s(&list)]].concat());
+        assert_eq!(listed.status.code(), Some(0), "{cmd:?}: {}", err(&listed));
+        let named = fengong(&[cmd.clone(), by_name.clone()].concat());
+        assert_eq!(out(&listed), out(&named), "{cmd:?}");
+        assert!(!out(&listed).trim().is_empty(), "{cmd:?}");
+        let missing = fengong(
+            &[
+                cmd.clone(),
+                vec!["--files-from", s(&dir.path().join("nope.txt"))],
+            ]
+            .concat(),
+        );
+        assert_eq!(missing.status.code(), Some(2), "{cmd:?}");
+        assert!(err(&missing).contains("nope.txt"), "{cmd:?}");
+    }
+}
+
+/// `units` and `tasks` refuse a file over `--max-bytes` as `parse` does,
+/// naming it and the limit.
+#[test]
+fn units_and_tasks_take_max_bytes() {
+    for cmd in [vec!["units"], vec!["tasks", "--all-units"], vec!["parse"]] {
+        let o = fengong(&[cmd.clone(), vec![SEED, "--max-bytes", "1000"]].concat());
+        assert_eq!(o.status.code(), Some(1), "{cmd:?}: {}", err(&o));
+        let e = err(&o);
+        assert!(
+            e.contains("000_7c5878c3eb2a3600.txt") && e.contains("--max-bytes"),
+            "{cmd:?}: {e}"
+        );
+    }
 }
 
 /// `-o /dev/stdout` (a pipe here) is written into: not read first as an

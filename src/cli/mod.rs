@@ -133,6 +133,36 @@ fn options(aliases: &[PathBuf], max_bytes: u64) -> Result<fengong::Options> {
     Ok(opts)
 }
 
+/// The input arguments followed by the paths listed in `--files-from`.
+fn input_paths(inputs: &[PathBuf], files_from: Option<&Path>) -> Result<Vec<PathBuf>> {
+    let mut paths = inputs.to_vec();
+    if let Some(list) = files_from {
+        paths.extend(read_list(list, &paths)?);
+    }
+    Ok(paths)
+}
+
+/// The paths listed in `--files-from` (`-`: standard input, which then
+/// cannot also be an input).
+fn read_list(list: &Path, inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let text = if list.as_os_str() == batch::walk::STDIN {
+        if inputs.iter().any(|p| p.as_os_str() == batch::walk::STDIN) {
+            bail!("--files-from - and the input - both want standard input");
+        }
+        std::io::read_to_string(std::io::stdin()).map_err(|e| {
+            anyhow::anyhow!(
+                "reading the list from standard input: {}",
+                batch::io_message(&e)
+            )
+        })?
+    } else {
+        std::fs::read_to_string(list).map_err(|e| {
+            anyhow::anyhow!("--files-from {}: {}", list.display(), batch::io_message(&e))
+        })?
+    };
+    Ok(batch::walk::read_list(&text))
+}
+
 /// The inputs named on the command line; nothing to read is a usage error
 /// (exit 2) with a message.
 fn inputs(args: &[PathBuf], skip: &[PathBuf], many: bool) -> Result<batch::Inputs> {

@@ -128,10 +128,7 @@ pub fn run(args: Args) -> Result<Status> {
     let mut opts = super::options(&args.aliases, args.max_bytes)?;
     opts.min_confidence = args.min_confidence;
     let format = super::pick_format(args.format, args.output.as_deref(), Format::Json)?;
-    let mut paths = args.inputs.clone();
-    if let Some(list) = &args.files_from {
-        paths.extend(read_list(list, &paths)?);
-    }
+    let paths = super::input_paths(&args.inputs, args.files_from.as_deref())?;
     if let Some(dir) = &args.out_dir {
         super::make_out_dir(dir)?;
     }
@@ -288,27 +285,6 @@ fn record(report: &mut Report, input: &Input, r: Result<Done, String>) {
         Ok(d) => report.converted(&input.name(), &d.warnings, d.item_warnings),
         Err(e) => report.failed(&input.name(), e),
     }
-}
-
-/// The paths listed in `--files-from` (`-`: standard input, which then
-/// cannot also be an input).
-fn read_list(list: &std::path::Path, inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
-    let text = if list.as_os_str() == batch::walk::STDIN {
-        if inputs.iter().any(|p| p.as_os_str() == batch::walk::STDIN) {
-            bail!("--files-from - and the input - both want standard input");
-        }
-        std::io::read_to_string(std::io::stdin()).map_err(|e| {
-            anyhow::anyhow!(
-                "reading the list from standard input: {}",
-                batch::io_message(&e)
-            )
-        })?
-    } else {
-        std::fs::read_to_string(list).map_err(|e| {
-            anyhow::anyhow!("--files-from {}: {}", list.display(), batch::io_message(&e))
-        })?
-    };
-    Ok(batch::walk::read_list(&text))
 }
 
 /// Write one `--out-dir` output into its temporary file (the caller

@@ -26,8 +26,11 @@ pub enum Format {
 pub struct Args {
     /// Notice files or folders (any input format, JSON from `fengong parse`, or
     /// a workbook written by `fengong parse --format xlsx`); `-` reads standard input.
-    #[arg(required = true)]
+    #[arg(required_unless_present = "files_from")]
     pub inputs: Vec<PathBuf>,
+    /// Also read the paths listed in FILE, one per line (`-`: standard input).
+    #[arg(long, value_name = "FILE")]
+    pub files_from: Option<PathBuf>,
     /// The unit, by any of its names (`注册处`, `省局注册处`, `省市场监管局登记注册处`),
     /// or a department type (`发展和改革委员会`, `发改委`) to match it in every place.
     #[arg(short, long)]
@@ -60,6 +63,9 @@ pub struct Args {
     /// Extra alias table (CSV/TSV or XLSX/ODS: alias, canonical, optional kind).
     #[arg(long)]
     pub aliases: Vec<PathBuf>,
+    /// Largest input file accepted, in bytes.
+    #[arg(long, default_value_t = 64 * 1024 * 1024)]
+    pub max_bytes: u64,
 }
 
 pub fn run(args: Args) -> Result<Status> {
@@ -73,12 +79,13 @@ pub fn run(args: Args) -> Result<Status> {
     if format == Format::Xlsx && args.output.is_none() {
         bail!("a workbook needs -o FILE (it is never written to standard output)");
     }
-    let opts = super::options(&args.aliases, fengong::Options::default().max_bytes)?;
+    let opts = super::options(&args.aliases, args.max_bytes)?;
     if let Some(dir) = &args.out_dir {
         super::make_out_dir(dir)?;
     }
     let skip: Vec<PathBuf> = args.out_dir.iter().cloned().collect();
-    let inputs = super::inputs(&args.inputs, &skip, false)?;
+    let paths = super::input_paths(&args.inputs, args.files_from.as_deref())?;
+    let inputs = super::inputs(&paths, &skip, args.files_from.is_some())?;
     let guard = Guard::new(&inputs, args.force);
     if let Some(p) = &args.output {
         guard.check(p).map_err(anyhow::Error::msg)?;

@@ -24,8 +24,11 @@ pub enum Format {
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// Notice files or folders (walked recursively); `-` reads standard input.
-    #[arg(required = true)]
+    #[arg(required_unless_present = "files_from")]
     pub inputs: Vec<PathBuf>,
+    /// Also read the paths listed in FILE, one per line (`-`: standard input).
+    #[arg(long, value_name = "FILE")]
+    pub files_from: Option<PathBuf>,
     /// Output format [default: from the -o extension, else table].
     #[arg(short, long, value_enum)]
     pub format: Option<Format>,
@@ -47,12 +50,16 @@ pub struct Args {
     /// Extra alias table (CSV/TSV or XLSX/ODS: alias, canonical, optional kind).
     #[arg(long)]
     pub aliases: Vec<PathBuf>,
+    /// Largest input file accepted, in bytes.
+    #[arg(long, default_value_t = 64 * 1024 * 1024)]
+    pub max_bytes: u64,
 }
 
 pub fn run(args: Args) -> Result<Status> {
-    let opts = super::options(&args.aliases, fengong::Options::default().max_bytes)?;
+    let opts = super::options(&args.aliases, args.max_bytes)?;
     let format = super::pick_format(args.format, args.output.as_deref(), Format::Table)?;
-    let inputs = super::inputs(&args.inputs, &[], false)?;
+    let paths = super::input_paths(&args.inputs, args.files_from.as_deref())?;
+    let inputs = super::inputs(&paths, &[], args.files_from.is_some())?;
     let guard = Guard::new(&inputs, args.force);
     if let Some(p) = &args.output {
         guard.check(p).map_err(anyhow::Error::msg)?;
