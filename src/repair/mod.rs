@@ -102,9 +102,10 @@ fn spliced_headers(text: &str) -> impl Iterator<Item = std::ops::Range<usize>> +
 /// Remove running page headers (`许昌市人民政府文件许政〔2020〕21号`) that PDF
 /// extraction spliced into the middle of a sentence. The organ's name starts
 /// at the place name (jieba POS `ns`) before its suffix; a header on a line
-/// of its own is kept (it is the document's real header).
-fn remove_spliced_headers(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+/// of its own is kept (it is the document's real header). A text without
+/// any is returned as it is, not copied.
+fn remove_spliced_headers(text: &str) -> Cow<'_, str> {
+    let mut out = String::new();
     let mut last = 0;
     for m in spliced_headers(text) {
         let before = &text[last..m.start];
@@ -132,11 +133,17 @@ fn remove_spliced_headers(text: &str) -> String {
         if start == 0 || text[..start].ends_with('\n') {
             continue;
         }
+        if out.is_empty() {
+            out.reserve(text.len());
+        }
         out.push_str(&text[last..start]);
         last = m.end;
     }
+    if last == 0 {
+        return Cow::Borrowed(text);
+    }
     out.push_str(&text[last..]);
-    out
+    Cow::Owned(out)
 }
 
 /// Remove conversion artefacts (see the module docs). A text without any
@@ -169,8 +176,11 @@ pub fn remove_artifacts(text: &str) -> Cow<'_, str> {
     }
     // A running page header spliced into a sentence by PDF extraction:
     // `重许昌市人民政府文件许政〔2020〕21号大工作`.
-    if out.contains("文件") {
-        out = Cow::Owned(remove_spliced_headers(&out));
+    // (Borrowed results below: nothing was removed, `out` stands.)
+    if out.contains("文件")
+        && let Cow::Owned(s) = remove_spliced_headers(&out)
+    {
+        out = Cow::Owned(s);
     }
     if out.contains('(') {
         // Only tone-marked glosses are removed: plain ASCII words in brackets stay.
@@ -182,7 +192,6 @@ pub fn remove_artifacts(text: &str) -> Cow<'_, str> {
                 c[0].to_string()
             }
         });
-        // Borrowed: no gloss was found, `out` stands.
         if let Cow::Owned(s) = glossed {
             out = Cow::Owned(s);
         }
