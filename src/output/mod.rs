@@ -67,6 +67,11 @@ impl AtomicFile {
         })
     }
 
+    /// Whether the target is written in place (no temporary file).
+    fn in_place(&self) -> bool {
+        self.tmp.as_os_str().is_empty()
+    }
+
     /// The file being replaced or created.
     pub fn target(&self) -> &Path {
         &self.target
@@ -77,7 +82,7 @@ impl AtomicFile {
     /// target written in place is only flushed (a device or a pipe has no
     /// disk to sync).
     pub fn sync(&mut self) -> std::io::Result<()> {
-        let in_place = self.tmp.as_os_str().is_empty();
+        let in_place = self.in_place();
         match &mut self.file {
             Some(f) if in_place => f.flush(),
             Some(f) => {
@@ -92,7 +97,7 @@ impl AtomicFile {
     /// rename it over the target.
     pub fn commit(mut self) -> std::io::Result<()> {
         self.sync()?;
-        if self.tmp.as_os_str().is_empty() {
+        if self.in_place() {
             self.file = None;
             return Ok(());
         }
@@ -129,7 +134,7 @@ impl Write for AtomicFile {
 
 impl Drop for AtomicFile {
     fn drop(&mut self) {
-        if !self.tmp.as_os_str().is_empty() {
+        if !self.in_place() {
             self.file = None;
             let _ = std::fs::remove_file(&self.tmp);
         }
