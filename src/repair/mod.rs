@@ -289,14 +289,17 @@ static DATE_LINE: LazyLock<Regex> = LazyLock::new(|| {
 /// Join lines that a page break (or a hard wrap) cut in the middle of a
 /// sentence. Blank lines are dropped; paragraphs come out one per line.
 fn join_broken_lines(lines: &[String]) -> String {
-    let mut paras: Vec<String> = Vec::new();
+    // The paragraphs are written straight into the result, one per line:
+    // the paragraph being built is the text after the last line break.
+    let mut out = String::with_capacity(lines.iter().map(|l| l.len() + 1).sum::<usize>() + 1);
+    let mut para_start: Option<usize> = None;
     let mut state = Para::default();
     let mut in_body = false;
     // The numbering read so far: a line starting `7.365工程` starts item 7
     // only where 7 is the next number (else it is a number in the text).
     let mut numbering = Numbering::default();
     for line in lines.iter().filter(|l| !l.is_empty()) {
-        let head = fold::fold_prefix(line, 16);
+        let head = fold::fold_prefix(line, HEAD_CHARS);
         let starts_label = match parse_label(&head).map(|l| numbering.read_line_start(l, in_body)) {
             Some(LineStart::Label(l) | LineStart::Unexpected(l)) => {
                 numbering.push(&l);
@@ -304,25 +307,32 @@ fn join_broken_lines(lines: &[String]) -> String {
             }
             Some(LineStart::Text(_)) | None => false,
         };
-        if let Some(prev) = paras.last_mut()
+        if let Some(start) = para_start
             && !starts_label
-            && should_join(prev, &state, line, in_body)
+            && should_join(&out[start..], &state, line, &head, in_body)
         {
-            prev.push_str(line);
+            out.push_str(line);
             state.extend(line);
             continue;
         }
         if starts_label {
             in_body = true;
         }
-        paras.push(line.clone());
+        if para_start.is_some() {
+            out.push('\n');
+        }
+        para_start = Some(out.len());
+        out.push_str(line);
         state = Para::default();
         state.extend(line);
     }
-    let mut out = paras.join("\n");
     out.push('\n');
     out
 }
+
+/// Characters of a line folded for the tests at its start: a label, a
+/// date line, a clause opening (each needs fewer).
+const HEAD_CHARS: usize = 16;
 
 /// What [`should_join`] needs to know of the paragraph being built (its
 /// folded view's open brackets, length, and whether it has a sentence end),
@@ -363,18 +373,21 @@ impl Para {
     }
 }
 
-fn should_join(prev: &str, para: &Para, next: &str, in_body: bool) -> bool {
-    let fnx = fold(next);
-    if DATE_LINE.is_match(&fnx) || fnx.starts_with("(此件") {
+/// Whether line `next` continues the paragraph `prev`. `head` is the folded
+/// view of the first [`HEAD_CHARS`] characters of `next`: every test but the
+/// closing bracket reads no further (a date line has at most 13 characters,
+/// a clause opening is judged by its first 12).
+fn should_join(prev: &str, para: &Para, next: &str, head: &str, in_body: bool) -> bool {
+    if DATE_LINE.is_match(head) || head.starts_with("(此件") {
         return false;
     }
     // A bare row number of a table flattened one cell per line starts a row.
-    if (1..=4).contains(&fnx.len()) && fnx.bytes().all(|b| b.is_ascii_digit()) {
+    if (1..=4).contains(&head.len()) && head.bytes().all(|b| b.is_ascii_digit()) {
         return false;
     }
     // A bracket left open is closed on the next line (else it is page chrome
     // like a cut-off `《标题` and the lines stay apart).
-    if (para.paren > 0 || para.book > 0) && fnx.contains([')', '》']) {
+    if (para.paren > 0 || para.book > 0) && fold(next).contains([')', '》']) {
         return true;
     }
     if !in_body {
@@ -383,7 +396,7 @@ fn should_join(prev: &str, para: &Para, next: &str, in_body: bool) -> bool {
     let last = prev.chars().last().map_or(' ', fold_char);
     if matches!(last, '。' | '!' | '?' | ':' | ';' | ')' | '”' | '》') {
         // A unit clause on its own line belongs to the paragraph before it.
-        return last == '。' && fnx.starts_with('(') && looks_like_clause_start(&fnx);
+        return last == '。' && head.starts_with('(') && looks_like_clause_start(head);
     }
     if para.is_section_heading(prev) {
         return false;
