@@ -246,6 +246,18 @@ const PERIODS: &[&str] = &[
     "年度",
 ];
 
+/// The first of [`PERIODS`] that `window` holds. Each starts with `每` or
+/// `年`: a window without either is not searched for them one by one.
+fn period_in(window: &str) -> Option<String> {
+    if !window.contains(['每', '年']) {
+        return None;
+    }
+    PERIODS
+        .iter()
+        .find(|p| window.contains(*p))
+        .map(|p| p.to_string())
+}
+
 fn verb_before(before: &str) -> (&str, Option<&'static str>) {
     // Allow a short gap between the verb and the number (spaces, `约`, `了`).
     let trimmed = before.trim_end_matches([' ', '了']);
@@ -285,9 +297,12 @@ fn metric_of(window: &str) -> Option<String> {
         w.into_owned()
     };
     let mut w = w;
-    for p in PERIODS.iter().chain(["累计", "一般"].iter()) {
-        if w.contains(p) {
-            w = w.replace(p, "");
+    // Every word removed here starts with one of these characters.
+    if w.contains(['每', '年', '累', '一']) {
+        for p in PERIODS.iter().chain(["累计", "一般"].iter()) {
+            if w.contains(p) {
+                w = w.replace(p, "");
+            }
         }
     }
     let mut w: &str = w.as_str();
@@ -318,10 +333,17 @@ fn metric_of(window: &str) -> Option<String> {
         .map(|(w, _)| w)
         .collect::<Vec<_>>()
         .join("");
-    let m: String = m.chars().filter(|c| !"“”\"".contains(*c)).collect();
+    let m: String = if m.contains(QUOTES) {
+        m.chars().filter(|c| !QUOTES.contains(c)).collect()
+    } else {
+        m
+    };
     let m = m.trim().to_string();
     (m.chars().count() >= 2).then_some(m)
 }
+
+/// Quotation marks, which a metric does not keep.
+const QUOTES: [char; 3] = ['“', '”', '"'];
 
 static PAREN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\([^()]*\)").unwrap());
 
@@ -665,10 +687,7 @@ fn read_target(
         comparator = c.to_string();
         framed = true;
     }
-    let period = PERIODS
-        .iter()
-        .find(|p| window.contains(*p))
-        .map(|p| p.to_string());
+    let period = period_in(window);
     let cumulative = window.contains("累计");
     let deadline = cur.deadline(text, start);
     let metric = metric_of(window).or_else(|| metric_after(bounded(&text[raw_end..], 40)));
@@ -1004,6 +1023,21 @@ mod tests {
         assert!(match_unit("推进", 0).is_none());
     }
     use super::*;
+
+    #[test]
+    fn period_words_start_where_the_prefilters_look() {
+        // `period_in` and `metric_of` search only texts holding these.
+        assert!(PERIODS.iter().all(|p| p.starts_with(['每', '年'])));
+        assert!(
+            PERIODS
+                .iter()
+                .chain(&["累计", "一般"])
+                .all(|p| p.starts_with(['每', '年', '累', '一']))
+        );
+        assert_eq!(period_in("力争每年新增5家"), Some("每年".to_string()));
+        assert_eq!(period_in("全省年均增长5%"), Some("年均".to_string()));
+        assert_eq!(period_in("新增5家"), None);
+    }
 
     fn targets(s: &str) -> Vec<(f64, String, String)> {
         let f = Folded::new(s);
