@@ -489,9 +489,7 @@ fn assignment_sentences(text: &str, out: &mut Vec<Clause>) {
         }
         let sentence = &text[r.clone()];
         // (No more characters than bytes: a short sentence is not counted.)
-        if (sentence.len() > 300 && sentence.chars().count() > 300)
-            || (role_suffix_anywhere(sentence).is_none() && !LABEL.is_match(sentence))
-        {
+        if (sentence.len() > 300 && sentence.chars().count() > 300) || !may_assign(sentence) {
             continue;
         }
         if let Some(mut cl) = parse_clause(text, r.clone(), true) {
@@ -501,9 +499,41 @@ fn assignment_sentences(text: &str, out: &mut Vec<Clause>) {
     }
 }
 
-fn role_suffix_anywhere(s: &str) -> Option<()> {
-    contains_role_word(s).then_some(())
+/// Whether `s` holds a role word or a [`LABEL`]. One pass looks for the role
+/// words and the marks every label holds ([`LABEL_MARKS`]); the label regex
+/// runs only where a mark occurs and no role word does.
+fn may_assign(s: &str) -> bool {
+    let mut label_mark = false;
+    for m in SENTENCE_MARKS.find_overlapping_iter(s) {
+        if m.pattern().as_usize() < ROLE_WORDS.len() {
+            return true;
+        }
+        label_mark = true;
+    }
+    label_mark && LABEL.is_match(s)
 }
+
+/// What every label word of [`LABEL`] holds: the endings of its generic
+/// form, and a part of each of [`LABELS`].
+const LABEL_MARKS: &[&str] = &[
+    "单位",
+    "部门",
+    "处室",
+    "科室",
+    "股室",
+    "领导",
+    "时限",
+    "时间",
+    "节点",
+    "责任人",
+];
+
+/// The role words, then [`LABEL_MARKS`], as one automaton (pattern ids below
+/// the number of role words are role words).
+static SENTENCE_MARKS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    let words = ROLE_WORDS.iter().map(|(w, _)| *w);
+    AhoCorasick::new(words.chain(LABEL_MARKS.iter().copied())).expect("sentence mark automaton")
+});
 
 /// `X会同Y`: the ranges of X and Y, when `会同` stands between two lists at top level.
 fn split_partner(text: &str, r: Range<usize>) -> Option<(Range<usize>, Range<usize>)> {
@@ -857,6 +887,29 @@ fn role_piece(
 mod tests {
     use super::*;
     use crate::repair::fold;
+
+    #[test]
+    fn every_label_holds_a_label_mark() {
+        let generic = ["单位", "部门", "处室", "科室", "股室", "领导"];
+        for w in LABELS.split('|').chain(generic) {
+            assert!(LABEL_MARKS.iter().any(|m| w.contains(m)), "{w}");
+        }
+        // So the one-pass test answers what the two searches answer.
+        for s in [
+            "县教育局、县卫健局负责落实",
+            "责任单位:区发改局",
+            "时间节点 2023年底",
+            "部门单位都要重视",
+            "推进工作",
+            "",
+        ] {
+            assert_eq!(
+                may_assign(s),
+                contains_role_word(s) || LABEL.is_match(s),
+                "{s}"
+            );
+        }
+    }
 
     fn lists(text: &str) -> Vec<(Slot, String)> {
         let f = fold(text);
