@@ -24,6 +24,7 @@ use crate::model::Target;
 use crate::repair::Folded;
 use aho_corasick::{AhoCorasick, Anchored, Input, MatchKind};
 use regex::Regex;
+use std::borrow::Cow;
 use std::ops::Range;
 use std::sync::LazyLock;
 
@@ -106,18 +107,18 @@ struct UnitMatch {
 /// The longest measure unit (with magnitude) starting at byte `at`, spaces
 /// between its characters allowed; a rate (`批次/千人`) is read whole.
 fn match_unit(text: &str, at: usize) -> Option<UnitMatch> {
-    let (compact, ends) = compact_window(text, at, 12);
-    let (len, factor) = UNITS.longest(&compact)?;
-    let mut unit = compact[..len].to_string();
-    let mut end = ends[compact[..len].chars().count() - 1];
+    let compact = CompactWindow::new(text, at, 12);
+    let (len, factor) = UNITS.longest(&compact.text)?;
+    let mut unit = compact.text[..len].to_string();
+    let mut end = compact.end_after(len);
     // A rate: `批次/千人`, `人/万人`.
     if let Some(rest) = text[end..].strip_prefix('/') {
         let den_at = end + 1;
-        let (dc, dends) = compact_window(text, den_at, 8);
-        if let Some((len, _)) = UNITS.longest(&dc) {
+        let dc = CompactWindow::new(text, den_at, 8);
+        if let Some((len, _)) = UNITS.longest(&dc.text) {
             unit.push('/');
-            unit.push_str(&dc[..len]);
-            end = dends[dc[..len].chars().count() - 1];
+            unit.push_str(&dc.text[..len]);
+            end = dc.end_after(len);
         } else if let Some(c) = rest
             .chars()
             .next()
@@ -135,23 +136,58 @@ fn match_unit(text: &str, at: usize) -> Option<UnitMatch> {
     })
 }
 
-/// Up to `n` characters from `at` with spaces left out, and for each kept
-/// character the byte offset after it in `text`.
-fn compact_window(text: &str, at: usize, n: usize) -> (String, Vec<usize>) {
-    // Sized for `n` three-byte characters: no regrowth on the way.
-    let mut s = String::with_capacity(3 * n);
-    let mut ends = Vec::with_capacity(n);
-    for (i, c) in text[at..].char_indices() {
-        if c == ' ' {
-            continue;
+/// Up to `n` characters of a text from byte `at`, up to a line break, with
+/// spaces left out.
+struct CompactWindow<'a> {
+    /// The characters: the text itself when it has no space there.
+    text: Cow<'a, str>,
+    /// Where `text` starts in the original.
+    at: usize,
+    /// For each kept character, the byte offset after it in the original
+    /// (only when spaces were left out).
+    ends: Vec<usize>,
+}
+
+impl<'a> CompactWindow<'a> {
+    fn new(text: &'a str, at: usize, n: usize) -> Self {
+        let rest = &text[at..];
+        let first_n = &rest[..rest.char_indices().nth(n).map_or(rest.len(), |(i, _)| i)];
+        let window = first_n.split('\n').next().unwrap_or(first_n);
+        if !window.contains(' ') {
+            return CompactWindow {
+                text: Cow::Borrowed(window),
+                at,
+                ends: Vec::new(),
+            };
         }
-        if ends.len() == n || c == '\n' {
-            break;
+        // Sized for `n` three-byte characters: no regrowth on the way.
+        let mut s = String::with_capacity(3 * n);
+        let mut ends = Vec::with_capacity(n);
+        for (i, c) in rest.char_indices() {
+            if c == ' ' {
+                continue;
+            }
+            if ends.len() == n || c == '\n' {
+                break;
+            }
+            s.push(c);
+            ends.push(at + i + c.len_utf8());
         }
-        s.push(c);
-        ends.push(at + i + c.len_utf8());
+        CompactWindow {
+            text: Cow::Owned(s),
+            at,
+            ends,
+        }
     }
-    (s, ends)
+
+    /// Byte offset in the original after the first `len` bytes of the
+    /// window (a char boundary, `len` > 0).
+    fn end_after(&self, len: usize) -> usize {
+        match self.text {
+            Cow::Borrowed(_) => self.at + len,
+            Cow::Owned(ref s) => self.ends[s[..len].chars().count() - 1],
+        }
+    }
 }
 
 static DEADLINE: LazyLock<Regex> = LazyLock::new(|| {
@@ -1023,6 +1059,45 @@ mod tests {
         assert!(match_unit("推进", 0).is_none());
     }
     use super::*;
+
+    #[test]
+    fn a_compact_window_leaves_out_spaces_and_stops_at_a_line_break() {
+        // The plain definition: keep up to `n` non-space characters before a
+        // line break, each with the offset after it.
+        let plain = |text: &str, at: usize, n: usize| {
+            let mut s = String::new();
+            let mut ends = Vec::new();
+            for (i, c) in text[at..].char_indices() {
+                if c == ' ' {
+                    continue;
+                }
+                if ends.len() == n || c == '\n' {
+                    break;
+                }
+                s.push(c);
+                ends.push(at + i + c.len_utf8());
+            }
+            (s, ends)
+        };
+        for text in [
+            "850万户，",
+            "x万 户以上",
+            "x万户\n以上",
+            "x 万\n户",
+            "x批次/千人以上的",
+            "x",
+            "x一二三四五六七八九十百千万亿",
+        ] {
+            for n in [1, 2, 8, 12] {
+                let w = CompactWindow::new(text, 1, n);
+                let (s, ends) = plain(text, 1, n);
+                assert_eq!(w.text, s, "{text} {n}");
+                for (k, (i, c)) in s.char_indices().enumerate() {
+                    assert_eq!(w.end_after(i + c.len_utf8()), ends[k], "{text} {n} {k}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn period_words_start_where_the_prefilters_look() {
