@@ -11,9 +11,12 @@ use std::sync::LazyLock;
 /// runs on every character of every line, often several times, so lookups
 /// must be cheap: a dense array over U+3400–U+9FFF (CJK Extension A and
 /// the unified ideographs, where almost every entry lies), and a sorted list
-/// for the few others.
+/// for the few others. A bit per character of the dense range says whether
+/// it changes: the 3 KB of bits are what a simplified text reads, not the
+/// 110 KB array.
 struct T2s {
     dense: Vec<char>,
+    changes: Vec<u64>,
     rest: Vec<(char, char)>,
 }
 
@@ -34,15 +37,32 @@ static T2S: LazyLock<T2s> = LazyLock::new(|| {
     }
     rest.sort_unstable();
     rest.dedup_by_key(|p| p.0);
-    T2s { dense, rest }
+    let mut changes = vec![0u64; dense.len().div_ceil(64)];
+    for (k, &s) in dense.iter().enumerate() {
+        if s as u32 != DENSE.start + k as u32 {
+            changes[k / 64] |= 1 << (k % 64);
+        }
+    }
+    T2s {
+        dense,
+        changes,
+        rest,
+    }
 });
 
 impl T2s {
+    /// Whether the character at `k` of the dense range changes.
+    #[inline]
+    fn changes_at(&self, k: usize) -> bool {
+        self.changes[k / 64] >> (k % 64) & 1 == 1
+    }
+
     #[inline]
     fn get(&self, c: char) -> char {
         let u = c as u32;
         if DENSE.contains(&u) {
-            return self.dense[(u - DENSE.start) as usize];
+            let k = (u - DENSE.start) as usize;
+            return if self.changes_at(k) { self.dense[k] } else { c };
         }
         match self.rest.binary_search_by_key(&c, |p| p.0) {
             Ok(i) => self.rest[i].1,
@@ -225,9 +245,9 @@ fn fold_into(s: &str, out: &mut String, mut length_changed: impl FnMut(usize, us
         {
             let u =
                 (u32::from(b & 0x0F) << 12) | (u32::from(b1 & 0x3F) << 6) | u32::from(b2 & 0x3F);
-            let folded = t2s.dense[(u - DENSE.start) as usize];
-            if folded as u32 != u {
-                replace(out, &mut run, i, 3, folded);
+            let k = (u - DENSE.start) as usize;
+            if t2s.changes_at(k) {
+                replace(out, &mut run, i, 3, t2s.dense[k]);
             }
             i += 3;
         }
@@ -646,6 +666,17 @@ mod tests {
         let start = f.folded.find("省局").unwrap();
         let end = f.folded.find(';').unwrap();
         assert_eq!(f.orig_slice(start..end), "省局注册处");
+    }
+
+    #[test]
+    fn the_change_bits_agree_with_the_table() {
+        let t2s = &*T2S;
+        for (k, &simplified) in t2s.dense.iter().enumerate() {
+            let c = char::from_u32(DENSE.start + k as u32).unwrap();
+            assert_eq!(t2s.get(c), simplified, "U+{:04X}", c as u32);
+            assert_eq!(t2s.changes_at(k), simplified != c);
+        }
+        assert!(t2s.changes.iter().any(|&w| w != 0));
     }
 
     #[test]
