@@ -59,6 +59,15 @@ static HEADINGS: LazyLock<HashMap<String, Column>> = LazyLock::new(|| {
     map
 });
 
+/// The first characters of the [`HEADINGS`], sorted: a line starting with
+/// another one opens no header.
+static HEADING_FIRST_CHARS: LazyLock<Vec<char>> = LazyLock::new(|| {
+    let mut first: Vec<char> = HEADINGS.keys().filter_map(|h| h.chars().next()).collect();
+    first.sort_unstable();
+    first.dedup();
+    first
+});
+
 /// What a cell holds, judged from its text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Cell {
@@ -133,7 +142,7 @@ pub(super) fn header_at(lines: &[&str]) -> Option<(Vec<Column>, usize)> {
     // Most lines cannot open a header: check the first character before
     // folding anything (this runs for every line of a notice).
     let first = lines.first()?.trim_start().chars().next().map(fold_char)?;
-    if !HEADINGS.keys().any(|h| h.starts_with(first)) {
+    if HEADING_FIRST_CHARS.binary_search(&first).is_err() {
         return None;
     }
     let mut columns = Vec::new();
