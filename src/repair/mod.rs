@@ -18,6 +18,7 @@ pub mod fold;
 pub mod label;
 pub mod scan;
 
+use memchr::memmem;
 use regex::Regex;
 use std::borrow::Cow;
 use std::sync::LazyLock;
@@ -151,7 +152,8 @@ fn remove_spliced_headers(text: &str) -> Cow<'_, str> {
 pub fn remove_artifacts(text: &str) -> Cow<'_, str> {
     let mut out = Cow::Borrowed(text);
     // A Cyrillic 'Р' between CJK characters/punctuation is a lost paragraph break.
-    if text.contains('Р') {
+    // (Whole-text searches use the vectorised memchr ones.)
+    if memmem::find(text.as_bytes(), "Р".as_bytes()).is_some() {
         let chars: Vec<char> = text.chars().collect();
         let mut breaks = String::with_capacity(text.len());
         for (i, &c) in chars.iter().enumerate() {
@@ -177,12 +179,12 @@ pub fn remove_artifacts(text: &str) -> Cow<'_, str> {
     // A running page header spliced into a sentence by PDF extraction:
     // `重许昌市人民政府文件许政〔2020〕21号大工作`.
     // (Borrowed results below: nothing was removed, `out` stands.)
-    if out.contains("文件")
+    if memmem::find(out.as_bytes(), "文件".as_bytes()).is_some()
         && let Cow::Owned(s) = remove_spliced_headers(&out)
     {
         out = Cow::Owned(s);
     }
-    if out.contains('(') {
+    if memchr::memchr(b'(', out.as_bytes()).is_some() {
         // Only tone-marked glosses are removed: plain ASCII words in brackets stay.
         let glossed = PINYIN_GLOSS.replace_all(&out, |c: &regex::Captures| {
             let g = &c[2];
