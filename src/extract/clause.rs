@@ -501,10 +501,12 @@ fn assignment_sentences(text: &str, out: &mut Vec<Clause>) {
 
 /// Whether `s` holds a role word or a [`LABEL`]. One pass looks for the role
 /// words and the marks every label holds ([`LABEL_MARKS`]); the label regex
-/// runs only where a mark occurs and no role word does.
+/// runs only where a mark occurs and no role word does. The pass reports
+/// matches that do not overlap, which finds every role word: none holds a
+/// mark or starts inside one (see the test).
 fn may_assign(s: &str) -> bool {
     let mut label_mark = false;
-    for m in SENTENCE_MARKS.find_overlapping_iter(s) {
+    for m in SENTENCE_MARKS.find_iter(s) {
         if m.pattern().as_usize() < ROLE_WORDS.len() {
             return true;
         }
@@ -894,12 +896,24 @@ mod tests {
         for w in LABELS.split('|').chain(generic) {
             assert!(LABEL_MARKS.iter().any(|m| w.contains(m)), "{w}");
         }
+        // A role word is never hidden behind a mark the search reports
+        // first: no role word holds a mark or starts with the end of one.
+        for (role, _) in ROLE_WORDS.iter() {
+            for mark in LABEL_MARKS {
+                assert!(!role.contains(mark), "{role} holds {mark}");
+                for (i, _) in mark.char_indices().skip(1) {
+                    assert!(!role.starts_with(&mark[i..]), "{role} starts inside {mark}");
+                }
+            }
+        }
         // So the one-pass test answers what the two searches answer.
         for s in [
             "县教育局、县卫健局负责落实",
             "责任单位:区发改局",
             "时间节点 2023年底",
             "部门单位都要重视",
+            "明确负责任人员",
+            "责任人负责",
             "推进工作",
             "",
         ] {
