@@ -264,17 +264,52 @@ fn split_top_over(
 
 /// Shrink a range to drop surrounding spaces and list punctuation.
 pub fn trim_range(s: &str, r: Range<usize>) -> Range<usize> {
-    let sub = &s[r.clone()];
-    let trim = |c: char| {
-        matches!(
-            c,
-            ' ' | ',' | ';' | '、' | '。' | ':' | '\n' | '，' | '；' | '\t'
-        )
-    };
-    let lead = sub.len() - sub.trim_start_matches(trim).len();
-    let rest = &sub[lead..];
-    let tail = rest.len() - rest.trim_end_matches(trim).len();
-    r.start + lead..r.end - tail
+    // Byte by byte: the characters trimmed are one ASCII byte or one of four
+    // three-byte sequences, so no character is decoded.
+    let bytes = &s.as_bytes()[r.clone()];
+    let mut start = 0;
+    let mut end = bytes.len();
+    while start < end {
+        match trimmed_len_at(&bytes[start..end]) {
+            0 => break,
+            n => start += n,
+        }
+    }
+    while start < end {
+        match trimmed_len_before(&bytes[start..end]) {
+            0 => break,
+            n => end -= n,
+        }
+    }
+    r.start + start..r.start + end
+}
+
+/// The characters [`trim_range`] drops: ` ,;:\n\t` and `、。，；`.
+const TRIMMED_WIDE: [&[u8]; 4] = [
+    "、".as_bytes(),
+    "。".as_bytes(),
+    "，".as_bytes(),
+    "；".as_bytes(),
+];
+
+/// Length of the trimmed character `b` starts with (0: none).
+#[inline]
+fn trimmed_len_at(b: &[u8]) -> usize {
+    match b[0] {
+        b' ' | b',' | b';' | b':' | b'\n' | b'\t' => 1,
+        0xE3 | 0xEF if TRIMMED_WIDE.iter().any(|w| b.starts_with(w)) => 3,
+        _ => 0,
+    }
+}
+
+/// Length of the trimmed character `b` ends with (0: none).
+#[inline]
+fn trimmed_len_before(b: &[u8]) -> usize {
+    match b[b.len() - 1] {
+        b' ' | b',' | b';' | b':' | b'\n' | b'\t' => 1,
+        0x80..=0xBF if TRIMMED_WIDE.iter().any(|w| b.ends_with(w)) => 3,
+        _ => 0,
+    }
 }
 
 /// Drop a trailing `等` / `等部门` / `等单位` (open list) and verb leftovers.
@@ -306,6 +341,48 @@ fn strip_open_list(list: &str, r: Range<usize>) -> Range<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn trim_range_drops_what_the_plain_definition_drops() {
+        let plain = |s: &str, r: Range<usize>| {
+            let trim = |c: char| {
+                matches!(
+                    c,
+                    ' ' | ',' | ';' | '、' | '。' | ':' | '\n' | '，' | '；' | '\t'
+                )
+            };
+            let sub = &s[r.clone()];
+            let lead = sub.len() - sub.trim_start_matches(trim).len();
+            let rest = &sub[lead..];
+            let tail = rest.len() - rest.trim_end_matches(trim).len();
+            r.start + lead..r.end - tail
+        };
+        // Every string of up to four characters over trimmed characters,
+        // their near neighbours in UTF-8 (、 is E3 80 81, 〃 E3 80 83, ， EF
+        // BC 8C, ； EF BC 9B, ｛ EF BD 9B) and text.
+        let alphabet = [
+            ' ', ',', '\n', '、', '。', '〃', '，', '；', '｛', '：', '局', 'a',
+        ];
+        let mut strings = vec![String::new()];
+        for _ in 0..4 {
+            let longer: Vec<String> = strings
+                .iter()
+                .filter(|s| s.chars().count() == strings.last().unwrap().chars().count())
+                .flat_map(|s| alphabet.iter().map(move |c| format!("{s}{c}")))
+                .collect();
+            strings.extend(longer);
+        }
+        for s in &strings {
+            let full = format!("x{s}y");
+            assert_eq!(trim_range(s, 0..s.len()), plain(s, 0..s.len()), "{s:?}");
+            let inner = 1..full.len() - 1;
+            assert_eq!(
+                trim_range(&full, inner.clone()),
+                plain(&full, inner),
+                "{s:?}"
+            );
+        }
+    }
 
     fn split(s: &str) -> Vec<&str> {
         split_units(s).into_iter().map(|r| &s[r]).collect()
