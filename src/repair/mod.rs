@@ -240,16 +240,17 @@ pub fn squeeze_spaces(line: &str) -> String {
     out
 }
 
-/// Whether `line` holds a space, a tab, U+3000 or U+00A0: two vectorised
-/// byte searches (the lead bytes C2 and E3 are then checked for the whole
-/// character), cheaper than decoding the line or a search per character.
+/// Whether `line` holds a space, a tab, U+3000 or U+00A0: vectorised
+/// searches, cheaper than decoding the line or a search per character. (The
+/// lead byte E3 of U+3000 also leads `、` and `。`, so U+3000 is searched
+/// for whole.)
 fn has_common_blank(line: &str) -> bool {
+    static IDEOGRAPHIC_SPACE: LazyLock<memmem::Finder<'static>> =
+        LazyLock::new(|| memmem::Finder::new("\u{3000}".as_bytes()));
     let b = line.as_bytes();
-    memchr::memchr2(b' ', b'\t', b).is_some()
-        || memchr::memchr2_iter(0xC2, 0xE3, b).any(|i| {
-            let rest = &b[i..];
-            rest.starts_with("\u{A0}".as_bytes()) || rest.starts_with("\u{3000}".as_bytes())
-        })
+    // C2 leads U+00A0 (C2 A0) and a few other characters.
+    memchr::memchr3_iter(b' ', b'\t', 0xC2, b).any(|i| b[i] != 0xC2 || b.get(i + 1) == Some(&0xA0))
+        || IDEOGRAPHIC_SPACE.find(b).is_some()
 }
 
 /// The byte offset of the first blank character ([`is_blank`]) of `s` at
