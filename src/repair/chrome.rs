@@ -164,10 +164,12 @@ fn is_separator_before_field(s: &str, i: usize) -> bool {
 /// allowed): the cheap test, on a few characters before each colon, that
 /// decides whether the whole line needs folding and scanning.
 fn has_field_before_colon(line: &str) -> bool {
-    // One vectorised pass for both widths: `：` is the only character of
-    // the line starting with byte EF that counts.
-    let mut colons = memchr::memchr2_iter(b':', 0xEF, line.as_bytes())
-        .filter(|&i| line.as_bytes()[i] == b':' || line[i..].starts_with('：'));
+    // Vectorised searches for each width (`：` whole: its lead byte EF also
+    // leads `，`, `（` and `）`).
+    static WIDE_COLON: LazyLock<memchr::memmem::Finder<'static>> =
+        LazyLock::new(|| memchr::memmem::Finder::new("：".as_bytes()));
+    let b = line.as_bytes();
+    let mut colons = memchr::memchr_iter(b':', b).chain(WIDE_COLON.find_iter(b));
     colons.any(|colon| {
         // A label ends right before the colon: test that character first.
         let last = line[..colon]
