@@ -39,7 +39,7 @@ impl Conventions {
     pub fn scan_table_header<S: AsRef<str>>(&mut self, lines: impl IntoIterator<Item = S>) {
         let mut cols = Vec::new();
         for l in lines {
-            let l = l.as_ref().trim();
+            let l = crate::repair::scan::trim(l.as_ref());
             // Folding keeps the number of characters: the labels have 4 to 6.
             if !(4..=6).contains(&l.chars().count()) {
                 continue;

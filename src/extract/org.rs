@@ -4,6 +4,7 @@
 //! recognizer uses it to tell a unit list (`市发改委、市财政局`) from running
 //! text that happens to end in a role word.
 
+use crate::repair::scan::{trim, trim_end};
 use std::sync::LazyLock;
 
 /// Organization-name endings (data file) by their last character, each
@@ -32,7 +33,7 @@ const COLLECTIVE_HEADS: &[&str] = &["各", "有关", "相关", "其他", "其它
 /// The name without a trailing bracketed alias (`工商局(质监局)` → `工商局`)
 /// and without a trailing `等` (open list) or lead mark `*`.
 fn core(name: &str) -> &str {
-    let mut s = name.trim();
+    let mut s = trim(name);
     loop {
         let before = s;
         if s.ends_with(')')
@@ -41,7 +42,7 @@ fn core(name: &str) -> &str {
         {
             s = &s[..open];
         }
-        s = s.trim_end_matches(['等', '*']).trim_end();
+        s = trim_end(s.trim_end_matches(['等', '*']));
         if s == before {
             return s;
         }

@@ -70,9 +70,85 @@ pub fn lines(text: &str) -> impl Iterator<Item = &str> + '_ {
     })
 }
 
+/// `s.trim()`, without decoding either end when it cannot be whitespace
+/// (an ASCII character other than a space or a control, or a character of
+/// U+4000 and above: every Unicode blank lies below U+3001).
+#[inline]
+pub fn trim(s: &str) -> &str {
+    if starts_solid(s.as_bytes()) && ends_solid(s.as_bytes()) {
+        s
+    } else {
+        s.trim()
+    }
+}
+
+/// `s.trim_end()`, with the shortcut of [`trim`].
+#[inline]
+pub fn trim_end(s: &str) -> &str {
+    if ends_solid(s.as_bytes()) {
+        s
+    } else {
+        s.trim_end()
+    }
+}
+
+/// Whether UTF-8 `b` starts with a character that is surely not whitespace.
+#[inline]
+fn starts_solid(b: &[u8]) -> bool {
+    match b.first() {
+        Some(&x) if x < 0x80 => !matches!(x, 0x09..=0x0D | b' '),
+        // Lead bytes of U+4000 and above.
+        Some(&x) => x >= 0xE4,
+        None => false,
+    }
+}
+
+/// Whether UTF-8 `b` ends with a character that is surely not whitespace.
+#[inline]
+fn ends_solid(b: &[u8]) -> bool {
+    match b.last() {
+        Some(&x) if x < 0x80 => !matches!(x, 0x09..=0x0D | b' '),
+        // A continuation byte: the character is three bytes long with a lead
+        // of U+4000 and above when the byte two back is such a lead (a lead
+        // byte there cannot belong to a shorter or longer last character).
+        Some(_) => b.len() >= 3 && (0xE4..=0xEF).contains(&b[b.len() - 3]),
+        None => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn trim_is_the_standard_trim() {
+        // Every string of up to three characters over blanks, their UTF-8
+        // neighbours and text, alone and around other text.
+        let alphabet = [
+            ' ', '\t', '\u{b}', '\u{1c}', '\u{85}', '\u{a0}', '\u{2003}', '\u{3000}', '、',
+            '\u{4000}', '局', 'a', '\u{feff}', '😀',
+        ];
+        let mut strings = vec![String::new()];
+        for len in 1..=3 {
+            let longer: Vec<String> = strings
+                .iter()
+                .filter(|s| s.chars().count() == len - 1)
+                .flat_map(|s| alphabet.iter().map(move |c| format!("{s}{c}")))
+                .collect();
+            strings.extend(longer);
+        }
+        for s in &strings {
+            for t in [
+                s.clone(),
+                format!("{s}局{s}"),
+                format!("a{s}"),
+                format!("{s}a"),
+            ] {
+                assert_eq!(trim(&t), t.trim(), "{t:?}");
+                assert_eq!(trim_end(&t), t.trim_end(), "{t:?}");
+            }
+        }
+    }
 
     #[test]
     fn lines_are_those_of_str_lines() {

@@ -11,6 +11,7 @@ pub mod header;
 pub use crate::repair::label;
 mod table;
 
+use crate::repair::scan::trim;
 use crate::repair::{Folded, FoldedText, fold};
 use label::{Doubt, Label, LineStart, Numbering, parse_label};
 use regex::Regex;
@@ -81,7 +82,7 @@ pub fn segment(repaired: &str) -> Segmented {
     let mut table: Option<table::FlatTable> = None;
     let mut table_header_end = 0;
     for (idx, line) in lines.iter().enumerate() {
-        let line = line.trim();
+        let line = trim(line);
         if idx < cover_end {
             if !line.is_empty() {
                 seg.header.push(line.to_string());
@@ -223,7 +224,7 @@ fn numbered_cover_letter_end(lines: &[&str]) -> usize {
     let labelled = |i: usize| sure_label(lines[i].trim()).is_some();
     // A date line is short: only short lines are folded to look for it.
     let is_date = |l: &str| {
-        let l = l.trim();
+        let l = trim(l);
         l.len() <= 64 && DATE_ONLY.is_match(&fold(l))
     };
     let Some(date) = (0..lines.len()).rev().find(|&i| is_date(lines[i])) else {

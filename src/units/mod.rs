@@ -7,6 +7,7 @@ pub mod alias;
 pub mod report;
 
 use crate::model::{Unit, UnitKind};
+use crate::repair::scan::trim;
 use crate::repair::{CharOffsets, Folded, fold};
 pub use alias::{AliasTable, Aliases};
 
@@ -33,8 +34,8 @@ pub fn resolve_list(
         let mut abs = list.start + r.start..list.start + r.end;
         // A lead mark after the name (`区财政局*`) is not part of it.
         abs.end -= f.folded[abs.clone()].len() - f.folded[abs.clone()].trim_end_matches('*').len();
-        let raw = f.orig_slice(abs.clone()).trim();
-        let folded_name = without_scope_note(f.folded[abs.clone()].trim());
+        let raw = trim(f.orig_slice(abs.clone()));
+        let folded_name = without_scope_note(trim(&f.folded[abs.clone()]));
         if raw.is_empty() || !looks_like_unit(folded_name) {
             continue;
         }
