@@ -160,6 +160,13 @@ impl<'a> CompactWindow<'a> {
                 ends: Vec::new(),
             };
         }
+        Self::spaced(text, at, n)
+    }
+
+    /// The window built character by character, spaces left out (what
+    /// [`CompactWindow::new`] borrows when there is no space).
+    fn spaced(text: &'a str, at: usize, n: usize) -> Self {
+        let rest = &text[at..];
         // Sized for `n` three-byte characters: no regrowth on the way.
         let mut s = String::with_capacity(3 * n);
         let mut ends = Vec::with_capacity(n);
@@ -1062,23 +1069,6 @@ mod tests {
 
     #[test]
     fn a_compact_window_leaves_out_spaces_and_stops_at_a_line_break() {
-        // The plain definition: keep up to `n` non-space characters before a
-        // line break, each with the offset after it.
-        let plain = |text: &str, at: usize, n: usize| {
-            let mut s = String::new();
-            let mut ends = Vec::new();
-            for (i, c) in text[at..].char_indices() {
-                if c == ' ' {
-                    continue;
-                }
-                if ends.len() == n || c == '\n' {
-                    break;
-                }
-                s.push(c);
-                ends.push(at + i + c.len_utf8());
-            }
-            (s, ends)
-        };
         for text in [
             "850万户，",
             "x万 户以上",
@@ -1089,14 +1079,20 @@ mod tests {
             "x一二三四五六七八九十百千万亿",
         ] {
             for n in [1, 2, 8, 12] {
+                // The borrowed window (no space) is what the window built
+                // character by character holds.
                 let w = CompactWindow::new(text, 1, n);
-                let (s, ends) = plain(text, 1, n);
-                assert_eq!(w.text, s, "{text} {n}");
-                for (k, (i, c)) in s.char_indices().enumerate() {
-                    assert_eq!(w.end_after(i + c.len_utf8()), ends[k], "{text} {n} {k}");
+                let plain = CompactWindow::spaced(text, 1, n);
+                assert_eq!(w.text, plain.text, "{text} {n}");
+                for (i, c) in plain.text.char_indices() {
+                    let len = i + c.len_utf8();
+                    assert_eq!(w.end_after(len), plain.end_after(len), "{text} {n} {i}");
                 }
             }
         }
+        let w = CompactWindow::new("x万 户\n以上", 1, 12);
+        assert_eq!(w.text, "万户");
+        assert_eq!(w.end_after("万户".len()), "x万 户".len());
     }
 
     #[test]
