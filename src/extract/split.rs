@@ -361,17 +361,9 @@ mod tests {
         // their near neighbours in UTF-8 (、 is E3 80 81, 〃 E3 80 83, ， EF
         // BC 8C, ； EF BC 9B, ｛ EF BD 9B) and text.
         let alphabet = [
-            ' ', ',', '\n', '、', '。', '〃', '，', '；', '｛', '：', '局', 'a',
+            " ", ",", "\n", "、", "。", "〃", "，", "；", "｛", "：", "局", "a",
         ];
-        let mut strings = vec![String::new()];
-        for _ in 0..4 {
-            let longer: Vec<String> = strings
-                .iter()
-                .filter(|s| s.chars().count() == strings.last().unwrap().chars().count())
-                .flat_map(|s| alphabet.iter().map(move |c| format!("{s}{c}")))
-                .collect();
-            strings.extend(longer);
-        }
+        let strings = crate::repair::scan::every_string(&alphabet, 4);
         for s in &strings {
             let full = format!("x{s}y");
             assert_eq!(trim_range(s, 0..s.len()), plain(s, 0..s.len()), "{s:?}");

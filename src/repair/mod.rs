@@ -532,15 +532,7 @@ mod tests {
             "\u{205F}", "甲", "a", "7", ",", ".", "%", "（", "é", "“",
         ];
         // Every string of up to four pieces.
-        let mut cases = vec![String::new()];
-        for _ in 0..4 {
-            let longer: Vec<String> = cases
-                .iter()
-                .flat_map(|c| pieces.iter().map(move |p| format!("{c}{p}")))
-                .collect();
-            cases.extend(longer);
-            cases.dedup();
-        }
+        let cases = scan::every_string(&pieces, 4);
         for case in &cases {
             assert_eq!(squeeze_spaces(case), squeeze_by_chars(case), "{case:?}");
         }

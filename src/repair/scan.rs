@@ -116,6 +116,23 @@ fn ends_solid(b: &[u8]) -> bool {
     }
 }
 
+/// Every string of up to `max_pieces` pieces of `alphabet` (the empty
+/// string first, then by length): the inputs of the exhaustive tests that
+/// compare a fast scan with its plain definition.
+#[cfg(test)]
+pub(crate) fn every_string(alphabet: &[&str], max_pieces: usize) -> Vec<String> {
+    let mut all = vec![String::new()];
+    let mut last = all.clone();
+    for _ in 0..max_pieces {
+        last = last
+            .iter()
+            .flat_map(|s| alphabet.iter().map(move |p| format!("{s}{p}")))
+            .collect();
+        all.extend(last.iter().cloned());
+    }
+    all
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -125,18 +142,10 @@ mod tests {
         // Every string of up to three characters over blanks, their UTF-8
         // neighbours and text, alone and around other text.
         let alphabet = [
-            ' ', '\t', '\u{b}', '\u{1c}', '\u{85}', '\u{a0}', '\u{2003}', '\u{3000}', '、',
-            '\u{4000}', '局', 'a', '\u{feff}', '😀',
+            " ", "\t", "\u{b}", "\u{1c}", "\u{85}", "\u{a0}", "\u{2003}", "\u{3000}", "、",
+            "\u{4000}", "局", "a", "\u{feff}", "😀",
         ];
-        let mut strings = vec![String::new()];
-        for len in 1..=3 {
-            let longer: Vec<String> = strings
-                .iter()
-                .filter(|s| s.chars().count() == len - 1)
-                .flat_map(|s| alphabet.iter().map(move |c| format!("{s}{c}")))
-                .collect();
-            strings.extend(longer);
-        }
+        let strings = every_string(&alphabet, 3);
         for s in &strings {
             for t in [
                 s.clone(),
@@ -153,18 +162,7 @@ mod tests {
     #[test]
     fn lines_are_those_of_str_lines() {
         // Every string of up to six characters over a small alphabet.
-        let alphabet = ['a', '\r', '\n', '中'];
-        let mut texts = vec![String::new()];
-        for len in 1..=6u32 {
-            for mut k in 0..alphabet.len().pow(len) {
-                let mut t = String::new();
-                for _ in 0..len {
-                    t.push(alphabet[k % alphabet.len()]);
-                    k /= alphabet.len();
-                }
-                texts.push(t);
-            }
-        }
+        let mut texts = every_string(&["a", "\r", "\n", "中"], 6);
         texts.push(include_str!("../../seeds/000_7c5878c3eb2a3600.txt").into());
         for t in &texts {
             assert_eq!(
