@@ -258,6 +258,64 @@ fn point_10_the_summary_counts_in_words_and_names_files_with_warnings() {
 }
 
 #[test]
+fn units_and_tasks_report_a_batch_like_parse_and_take_the_same_read_options() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::copy(repo(SEED), d.join("a.txt")).unwrap();
+    for k in 0..7 {
+        std::fs::write(
+            d.join(format!("plain{k}.txt")),
+            "关于做好有关工作的通知\n请认真贯彻执行。\n",
+        )
+        .unwrap();
+    }
+    let seed = d.join("a.txt");
+    let list = d.join("list.lst");
+    std::fs::write(&list, format!("{}\n", s(&seed))).unwrap();
+    // Each command's report, by the options given, must equal parse's.
+    let mut reports: Vec<Vec<String>> = Vec::new();
+    for cmd in [
+        vec!["parse", "--format", "jsonl"],
+        vec!["units"],
+        vec!["tasks", "-u", "注册处"],
+    ] {
+        let mut seen = Vec::new();
+        let mut with = |extra: &[&str]| {
+            let mut a = cmd.clone();
+            a.extend_from_slice(extra);
+            let o = fengong(&a);
+            assert_eq!(o.status.code(), Some(0), "{a:?}: {}", err(&o));
+            assert!(!o.stdout.is_empty(), "{a:?}");
+            seen.push(err(&o));
+            err(&o)
+        };
+        // The summary of a batch, the first few files with warnings named.
+        let e = with(&[s(d), "--jobs", "2"]);
+        assert!(e.contains("8 converted, 0 failed"), "{cmd:?}: {e}");
+        assert!(
+            e.contains("plain0.txt") && !e.contains("plain6.txt"),
+            "{cmd:?}: {e}"
+        );
+        // --verbose names every one, --quiet says nothing.
+        assert!(with(&[s(d), "-v"]).contains("plain6.txt"), "{cmd:?}");
+        assert_eq!(with(&[s(d), "-q"]), "", "{cmd:?}");
+        // One file: no summary; a list of files is a batch.
+        assert_eq!(with(&[s(&seed)]), "", "{cmd:?}");
+        let e = with(&["--files-from", s(&list), "--max-bytes", "1000000"]);
+        assert!(e.contains("1 converted, 0 failed"), "{cmd:?}: {e}");
+        // The input limit applies alike.
+        let mut a = cmd.clone();
+        a.extend_from_slice(&[s(&seed), "--max-bytes", "100"]);
+        let o = fengong(&a);
+        assert_eq!(o.status.code(), Some(1), "{a:?}");
+        assert!(err(&o).contains("a.txt"), "{a:?}: {}", err(&o));
+        reports.push(seen);
+    }
+    assert_eq!(reports[1], reports[0], "units against parse");
+    assert_eq!(reports[2], reports[0], "tasks against parse");
+}
+
+#[test]
 fn point_11_tasks_without_a_unit_says_how_to_name_one() {
     let o = fengong(&["tasks", SEED]);
     assert_eq!(o.status.code(), Some(2));

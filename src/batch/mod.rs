@@ -162,9 +162,15 @@ pub fn read(input: &Input, opts: &Options) -> Result<Notice, String> {
 
 /// Read every input, in order and on the batch's threads, into the notices
 /// it holds; each failure (also those met while walking) and each notice's
-/// warnings go into `report`. For subcommands that need all notices at once
-/// (`units`, `tasks`).
-pub fn read_notices(inputs: &Inputs, opts: &Options, report: &mut Report) -> Vec<Notice> {
+/// warnings go into `report`; `each_file` is called once per input as it
+/// is taken in order (a progress bar's tick). For subcommands that need
+/// all notices at once (`units`, `tasks`).
+pub fn read_notices(
+    inputs: &Inputs,
+    opts: &Options,
+    report: &mut Report,
+    mut each_file: impl FnMut(),
+) -> Vec<Notice> {
     for (p, e) in &inputs.failed {
         report.failed(p, e.clone());
     }
@@ -173,14 +179,17 @@ pub fn read_notices(inputs: &Inputs, opts: &Options, report: &mut Report) -> Vec
         &inputs.files,
         64,
         |i| read_all(i, opts),
-        |i, r| match r {
-            Ok(ns) => {
-                for n in &ns {
-                    report.notice(&i.name(), n);
+        |i, r| {
+            each_file();
+            match r {
+                Ok(ns) => {
+                    for n in &ns {
+                        report.notice(&i.name(), n);
+                    }
+                    notices.extend(ns);
                 }
-                notices.extend(ns);
+                Err(e) => report.failed(&i.name(), e),
             }
-            Err(e) => report.failed(&i.name(), e),
         },
     );
     notices

@@ -33,12 +33,8 @@ pub struct Args {
     /// Write to this file (atomically) instead of standard output.
     #[arg(short, long)]
     pub output: Option<PathBuf>,
-    /// Replace an output that is read-only or was not written by fengong.
-    #[arg(long)]
-    pub force: bool,
-    /// Do not start CSV output with a UTF-8 byte-order mark.
-    #[arg(long)]
-    pub no_bom: bool,
+    #[command(flatten)]
+    pub write: super::WriteOptions,
     /// Extra alias table (CSV/TSV or XLSX/ODS: alias, canonical, optional kind).
     #[arg(long)]
     pub aliases: Vec<PathBuf>,
@@ -67,7 +63,7 @@ pub fn run(args: Args) -> Result<Status> {
     let format = super::pick_format(args.format, args.output.as_deref(), Format::Text)?;
     let sides = [args.old.clone(), args.new.clone()];
     let inputs = batch::collect(&sides, &[], false).map_err(anyhow::Error::msg)?;
-    let guard = Guard::new(&inputs, args.force);
+    let guard = Guard::new(&inputs, args.write.force);
     if let Some(p) = &args.output {
         guard.check(p).map_err(anyhow::Error::msg)?;
     }
@@ -92,7 +88,7 @@ pub fn run(args: Args) -> Result<Status> {
         let bytes = match format {
             Format::Text => report::to_text(&diff, color).into_bytes(),
             Format::Json => report::to_json(&diff).into_bytes(),
-            Format::Csv => report::to_csv(&diff, !args.no_bom)?,
+            Format::Csv => report::to_csv(&diff, args.write.bom())?,
             Format::Html => report::to_html(&diff).into_bytes(),
         };
         if let Err(e) = guard.write(args.output.as_deref(), &bytes) {

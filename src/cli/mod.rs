@@ -15,7 +15,9 @@ mod units;
 
 use anyhow::{Result, bail};
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
-use fengong::batch::{self, Status};
+use fengong::batch::{self, Report, Status};
+use indicatif::{ProgressBar, ProgressStyle};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -113,6 +115,106 @@ fn man(subcommand: Option<&str>) -> Result<Status> {
     page.render(&mut out)?;
     std::io::Write::write_all(&mut std::io::stdout(), &out)?;
     Ok(Status::Ok)
+}
+
+/// The options every subcommand that reads a batch of notices shares
+/// (`parse`, `units`, `tasks`), flattened into each one's arguments so they
+/// are spelled, documented and handled the same way everywhere.
+#[derive(clap::Args, Debug)]
+pub struct ReadOptions {
+    /// Also read the paths listed in FILE, one per line (`-`: standard input).
+    #[arg(long, value_name = "FILE")]
+    pub files_from: Option<PathBuf>,
+    /// Worker threads (default and 0: one per core).
+    #[arg(short, long)]
+    pub jobs: Option<usize>,
+    /// No progress bar and no summary (failures are still reported).
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Name every file with warnings in the summary, not just the first few.
+    #[arg(short, long)]
+    pub verbose: bool,
+    /// Extra alias table (CSV/TSV or XLSX/ODS: alias, canonical, optional kind).
+    #[arg(long)]
+    pub aliases: Vec<PathBuf>,
+    /// Largest input file accepted, in bytes.
+    #[arg(long, default_value_t = 64 * 1024 * 1024)]
+    pub max_bytes: u64,
+}
+
+impl ReadOptions {
+    /// Parsing options with the user's alias tables loaded.
+    fn options(&self) -> Result<fengong::Options> {
+        options(&self.aliases, self.max_bytes)
+    }
+
+    /// The inputs: the positional arguments, then the `--files-from` list;
+    /// folders are walked and `skip` (an output folder) is left out. Nothing
+    /// to read is a usage error.
+    fn inputs(&self, positional: &[PathBuf], skip: &[PathBuf]) -> Result<batch::Inputs> {
+        let paths = input_paths(positional, self.files_from.as_deref())?;
+        inputs(&paths, skip, self.files_from.is_some())
+    }
+
+    /// Size the worker pool (`--jobs`).
+    fn start_workers(&self) {
+        batch::set_jobs(self.jobs);
+    }
+
+    /// A progress bar on standard error for a batch of several files,
+    /// hidden with `--quiet`, for one file, or when standard error is not a
+    /// terminal.
+    fn progress_bar(&self, inputs: &batch::Inputs) -> ProgressBar {
+        if self.quiet || !inputs.many || !std::io::stderr().is_terminal() {
+            return ProgressBar::hidden();
+        }
+        let bar = ProgressBar::new(inputs.files.len() as u64);
+        if let Ok(style) =
+            ProgressStyle::with_template("{bar:40} {pos}/{len} files ({per_sec}, eta {eta})")
+        {
+            bar.set_style(style);
+        }
+        bar
+    }
+
+    /// Print the failures, and for a batch of several files the summary
+    /// (unless `--quiet`; every file with warnings named with `--verbose`).
+    fn print(&self, report: &Report, inputs: &batch::Inputs) {
+        report.print(inputs.many && !self.quiet, self.verbose);
+    }
+
+    /// Read every input into notices on the worker pool, reporting each
+    /// failed one and ticking the progress bar per file.
+    fn read_notices(
+        &self,
+        inputs: &batch::Inputs,
+        opts: &fengong::Options,
+        report: &mut Report,
+    ) -> Vec<fengong::Notice> {
+        self.start_workers();
+        let bar = self.progress_bar(inputs);
+        let notices = batch::read_notices(inputs, opts, report, || bar.inc(1));
+        bar.finish_and_clear();
+        notices
+    }
+}
+
+/// The options of every subcommand that writes files.
+#[derive(clap::Args, Debug)]
+pub struct WriteOptions {
+    /// Replace outputs that are read-only or were not written by fengong.
+    #[arg(long)]
+    pub force: bool,
+    /// Do not start CSV output with a UTF-8 byte-order mark.
+    #[arg(long)]
+    pub no_bom: bool,
+}
+
+impl WriteOptions {
+    /// Whether CSV output starts with a byte-order mark.
+    fn bom(&self) -> bool {
+        !self.no_bom
+    }
 }
 
 /// Parsing options with the user's alias tables loaded; a table that

@@ -14,8 +14,7 @@ use anyhow::{Result, bail};
 use clap::ValueEnum;
 use fengong::batch::{self, Destination, Guard, Input, Report, Status};
 use fengong::{Notice, output};
-use indicatif::{ProgressBar, ProgressStyle};
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::PathBuf;
 
 /// Output formats of `parse`.
@@ -54,9 +53,6 @@ pub struct Args {
     /// Notice files or folders (walked recursively); `-` reads standard input.
     #[arg(required_unless_present = "files_from")]
     pub inputs: Vec<PathBuf>,
-    /// Also read the paths listed in FILE, one per line (`-`: standard input).
-    #[arg(long, value_name = "FILE")]
-    pub files_from: Option<PathBuf>,
     /// Output format [default: from the -o extension, else json].
     #[arg(short, long, value_enum)]
     pub format: Option<Format>,
@@ -66,27 +62,10 @@ pub struct Args {
     /// Write one output per input into this folder, mirroring the input tree.
     #[arg(long)]
     pub out_dir: Option<PathBuf>,
-    /// Worker threads (default and 0: one per core).
-    #[arg(short, long)]
-    pub jobs: Option<usize>,
-    /// No progress bar and no summary (failures are still reported).
-    #[arg(short, long)]
-    pub quiet: bool,
-    /// Name every file with warnings in the summary, not just the first few.
-    #[arg(short, long)]
-    pub verbose: bool,
-    /// Replace outputs that are read-only or were not written by fengong.
-    #[arg(long)]
-    pub force: bool,
-    /// Do not start CSV output with a UTF-8 byte-order mark.
-    #[arg(long)]
-    pub no_bom: bool,
-    /// Extra alias table (CSV/TSV or XLSX/ODS: alias, canonical, optional kind).
-    #[arg(long)]
-    pub aliases: Vec<PathBuf>,
-    /// Largest input file accepted, in bytes.
-    #[arg(long, default_value_t = 64 * 1024 * 1024)]
-    pub max_bytes: u64,
+    #[command(flatten)]
+    pub read: super::ReadOptions,
+    #[command(flatten)]
+    pub write: super::WriteOptions,
     /// Leave out targets whose confidence is below this (0–1; weak framing:
     /// no comparator, no metric).
     #[arg(long, default_value_t = 0.0, value_parser = confidence)]
@@ -125,26 +104,25 @@ impl Done {
 }
 
 pub fn run(args: Args) -> Result<Status> {
-    let mut opts = super::options(&args.aliases, args.max_bytes)?;
+    let mut opts = args.read.options()?;
     opts.min_confidence = args.min_confidence;
     let format = super::pick_format(args.format, args.output.as_deref(), Format::Json)?;
-    let paths = super::input_paths(&args.inputs, args.files_from.as_deref())?;
     if let Some(dir) = &args.out_dir {
         super::make_out_dir(dir)?;
     }
     let skip: Vec<PathBuf> = args.out_dir.iter().cloned().collect();
-    let inputs = super::inputs(&paths, &skip, args.files_from.is_some())?;
-    let guard = Guard::new(&inputs, args.force);
+    let inputs = args.read.inputs(&args.inputs, &skip)?;
+    let guard = Guard::new(&inputs, args.write.force);
     if format == Format::Xlsx && args.output.is_none() && args.out_dir.is_none() {
         bail!("a workbook needs -o FILE or --out-dir DIR (it is never written to standard output)");
     }
-    batch::set_jobs(args.jobs);
-    let bar = progress_bar(inputs.files.len(), args.quiet || !inputs.many);
+    args.read.start_workers();
+    let bar = args.read.progress_bar(&inputs);
     let mut report = Report::default();
     for (p, e) in &inputs.failed {
         report.failed(p, e.clone());
     }
-    let bom = !args.no_bom;
+    let bom = args.write.bom();
 
     if let Some(dir) = &args.out_dir {
         let outs = batch::output_paths(&inputs.files, dir, format.extension());
@@ -256,7 +234,7 @@ pub fn run(args: Args) -> Result<Status> {
         match write_err {
             Some(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
                 // The reader stopped early (`| head`): not a failure.
-                report.print(inputs.many && !args.quiet, args.verbose);
+                args.read.print(&report, &inputs);
                 return Ok(report.status());
             }
             Some(e) => report.failed("output", dest.error(&e)),
@@ -275,7 +253,7 @@ pub fn run(args: Args) -> Result<Status> {
         }
     }
     bar.finish_and_clear();
-    report.print(inputs.many && !args.quiet, args.verbose);
+    args.read.print(&report, &inputs);
     Ok(report.status())
 }
 
@@ -418,19 +396,6 @@ fn render_whole(
             output::xlsx::workbook(notices).map_err(|e| format!("writing the workbook: {e}"))
         }
     }
-}
-
-fn progress_bar(len: usize, hidden: bool) -> ProgressBar {
-    if hidden || !std::io::stderr().is_terminal() {
-        return ProgressBar::hidden();
-    }
-    let bar = ProgressBar::new(len as u64);
-    if let Ok(style) =
-        ProgressStyle::with_template("{bar:40} {pos}/{len} files ({per_sec}, eta {eta})")
-    {
-        bar.set_style(style);
-    }
-    bar
 }
 
 #[cfg(test)]

@@ -28,9 +28,6 @@ pub struct Args {
     /// a workbook written by `fengong parse --format xlsx`); `-` reads standard input.
     #[arg(required_unless_present = "files_from")]
     pub inputs: Vec<PathBuf>,
-    /// Also read the paths listed in FILE, one per line (`-`: standard input).
-    #[arg(long, value_name = "FILE")]
-    pub files_from: Option<PathBuf>,
     /// The unit, by any of its names (`注册处`, `省局注册处`, `省市场监管局登记注册处`),
     /// or a department type (`发展和改革委员会`, `发改委`) to match it in every place.
     #[arg(short, long)]
@@ -51,21 +48,10 @@ pub struct Args {
     /// With --all-units --format csv: write one CSV per unit into this folder.
     #[arg(long, conflicts_with = "output")]
     pub out_dir: Option<PathBuf>,
-    /// Worker threads (default and 0: one per core).
-    #[arg(short, long)]
-    pub jobs: Option<usize>,
-    /// Replace outputs that are read-only or were not written by fengong.
-    #[arg(long)]
-    pub force: bool,
-    /// Do not start CSV output with a UTF-8 byte-order mark.
-    #[arg(long)]
-    pub no_bom: bool,
-    /// Extra alias table (CSV/TSV or XLSX/ODS: alias, canonical, optional kind).
-    #[arg(long)]
-    pub aliases: Vec<PathBuf>,
-    /// Largest input file accepted, in bytes.
-    #[arg(long, default_value_t = 64 * 1024 * 1024)]
-    pub max_bytes: u64,
+    #[command(flatten)]
+    pub read: super::ReadOptions,
+    #[command(flatten)]
+    pub write: super::WriteOptions,
 }
 
 pub fn run(args: Args) -> Result<Status> {
@@ -79,37 +65,35 @@ pub fn run(args: Args) -> Result<Status> {
     if format == Format::Xlsx && args.output.is_none() {
         bail!("a workbook needs -o FILE (it is never written to standard output)");
     }
-    let opts = super::options(&args.aliases, args.max_bytes)?;
+    let opts = args.read.options()?;
     if let Some(dir) = &args.out_dir {
         super::make_out_dir(dir)?;
     }
     let skip: Vec<PathBuf> = args.out_dir.iter().cloned().collect();
-    let paths = super::input_paths(&args.inputs, args.files_from.as_deref())?;
-    let inputs = super::inputs(&paths, &skip, args.files_from.is_some())?;
-    let guard = Guard::new(&inputs, args.force);
+    let inputs = args.read.inputs(&args.inputs, &skip)?;
+    let guard = Guard::new(&inputs, args.write.force);
     if let Some(p) = &args.output {
         guard.check(p).map_err(anyhow::Error::msg)?;
     }
-    batch::set_jobs(args.jobs);
     let mut report = Report::default();
-    let notices = batch::read_notices(&inputs, &opts, &mut report);
+    let notices = args.read.read_notices(&inputs, &opts, &mut report);
     if notices.is_empty() {
         // Every input failed: no verdict on the unit, no output.
-        report.print(false, false);
+        args.read.print(&report, &inputs);
         return Ok(report.status());
     }
     let ledgers: Vec<Ledger> = match &args.unit {
         Some(q) => match ledger::ledger_in(&notices, q, args.place.as_deref(), &opts.aliases) {
             Ok(l) => vec![l],
             Err(e) => {
-                report.print(false, false);
+                args.read.print(&report, &inputs);
                 eprintln!("fengong: {e}");
                 return Ok(Status::SomeFailed);
             }
         },
         None => ledger::all_ledgers(&notices),
     };
-    let bom = !args.no_bom;
+    let bom = args.write.bom();
     if let Some(dir) = &args.out_dir {
         let mut taken = HashSet::new();
         let mut written = 0;
@@ -120,11 +104,13 @@ pub fn run(args: Args) -> Result<Status> {
                 Err(e) => report.failed(&path.display().to_string(), e),
             }
         }
-        eprintln!(
-            "fengong: wrote {} into {}",
-            batch::report::plural(written, "CSV file"),
-            dir.display()
-        );
+        if !args.read.quiet {
+            eprintln!(
+                "fengong: wrote {} into {}",
+                batch::report::plural(written, "CSV file"),
+                dir.display()
+            );
+        }
     } else {
         let bytes = match format {
             Format::Table => ledgers
@@ -149,6 +135,6 @@ pub fn run(args: Args) -> Result<Status> {
             report.failed("output", e);
         }
     }
-    report.print(false, false);
+    args.read.print(&report, &inputs);
     Ok(report.status())
 }
