@@ -313,6 +313,14 @@ fn units_and_tasks_report_a_batch_like_parse_and_take_the_same_read_options() {
     }
     assert_eq!(reports[1], reports[0], "units against parse");
     assert_eq!(reports[2], reports[0], "tasks against parse");
+    // diff parses with the same --max-bytes: each side over it is refused.
+    let o = fengong(&["diff", "--max-bytes", "100", s(&seed), SEED]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(o.stdout.is_empty());
+    let e = err(&o);
+    assert!(e.contains("a.txt") && e.contains("--max-bytes"), "{e}");
+    let o = fengong(&["diff", "--max-bytes", "1000000", s(&seed), SEED]);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
 }
 
 #[test]

@@ -35,9 +35,8 @@ pub struct Args {
     pub output: Option<PathBuf>,
     #[command(flatten)]
     pub write: super::WriteOptions,
-    /// Extra alias table (CSV/TSV or XLSX/ODS: alias, canonical, optional kind).
-    #[arg(long)]
-    pub aliases: Vec<PathBuf>,
+    #[command(flatten)]
+    pub parse: super::ParseOptions,
 }
 
 /// How a side is named in the report: the file given, with the notice's
@@ -59,7 +58,7 @@ fn side_name(input: &Input, source: Option<&str>) -> String {
 }
 
 pub fn run(args: Args) -> Result<Status> {
-    let opts = super::options(&args.aliases, fengong::Options::default().max_bytes)?;
+    let opts = args.parse.options()?;
     let format = super::pick_format(args.format, args.output.as_deref(), Format::Text)?;
     let sides = [args.old.clone(), args.new.clone()];
     let inputs = batch::collect(&sides, &[], false).map_err(anyhow::Error::msg)?;

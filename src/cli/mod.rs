@@ -134,18 +134,47 @@ pub struct ReadOptions {
     /// Name every file with warnings in the summary, not just the first few.
     #[arg(short, long)]
     pub verbose: bool,
+    #[command(flatten)]
+    pub parse: ParseOptions,
+}
+
+/// The options of every subcommand that parses notices (the batch ones,
+/// `diff` and `serve`).
+#[derive(clap::Args, Debug)]
+pub struct ParseOptions {
     /// Extra alias table (CSV/TSV or XLSX/ODS: alias, canonical, optional kind).
     #[arg(long)]
     pub aliases: Vec<PathBuf>,
-    /// Largest input file accepted, in bytes.
-    #[arg(long, default_value_t = 64 * 1024 * 1024)]
+    /// Largest input (or uploaded) file accepted, in bytes; a larger one is refused
+    /// before it is read.
+    #[arg(long, default_value_t = fengong::Options::default().max_bytes)]
     pub max_bytes: u64,
+}
+
+impl ParseOptions {
+    /// Parsing options with the user's alias tables loaded; a table that
+    /// cannot be read is a usage error naming it once.
+    fn options(&self) -> Result<fengong::Options> {
+        let mut opts = fengong::Options {
+            max_bytes: self.max_bytes,
+            ..Default::default()
+        };
+        for a in &self.aliases {
+            if let Err(e) = opts.aliases.load_user_file(a) {
+                match e {
+                    fengong::Error::AliasTable { .. } => bail!("{e}"),
+                    other => bail!("alias table {}: {}", a.display(), batch::describe(&other)),
+                }
+            }
+        }
+        Ok(opts)
+    }
 }
 
 impl ReadOptions {
     /// Parsing options with the user's alias tables loaded.
     fn options(&self) -> Result<fengong::Options> {
-        options(&self.aliases, self.max_bytes)
+        self.parse.options()
     }
 
     /// The inputs: the positional arguments, then the `--files-from` list;
@@ -215,24 +244,6 @@ impl WriteOptions {
     fn bom(&self) -> bool {
         !self.no_bom
     }
-}
-
-/// Parsing options with the user's alias tables loaded; a table that
-/// cannot be read is a usage error naming it once.
-fn options(aliases: &[PathBuf], max_bytes: u64) -> Result<fengong::Options> {
-    let mut opts = fengong::Options {
-        max_bytes,
-        ..Default::default()
-    };
-    for a in aliases {
-        if let Err(e) = opts.aliases.load_user_file(a) {
-            match e {
-                fengong::Error::AliasTable { .. } => bail!("{e}"),
-                other => bail!("alias table {}: {}", a.display(), batch::describe(&other)),
-            }
-        }
-    }
-    Ok(opts)
 }
 
 /// The input arguments followed by the paths listed in `--files-from`.

@@ -3,7 +3,6 @@
 use anyhow::{Result, bail};
 use fengong::batch::Status;
 use std::net::IpAddr;
-use std::path::PathBuf;
 
 /// Arguments of `serve`.
 #[derive(clap::Args, Debug)]
@@ -18,17 +17,13 @@ pub struct Args {
     /// Open the page in the default browser once the server listens.
     #[arg(long)]
     pub open: bool,
-    /// Largest uploaded file accepted, in bytes.
-    #[arg(long, default_value_t = 64 * 1024 * 1024)]
-    pub max_bytes: u64,
-    /// Extra alias table (CSV/TSV or XLSX/ODS: alias, canonical, optional kind).
-    #[arg(long)]
-    pub aliases: Vec<PathBuf>,
+    #[command(flatten)]
+    pub parse: super::ParseOptions,
 }
 
 /// Run the server until the process is stopped.
 pub fn run(args: Args) -> Result<Status> {
-    let options = super::options(&args.aliases, args.max_bytes)?;
+    let options = args.parse.options()?;
     if !fengong::serve::is_loopback(args.bind) {
         eprintln!(
             "fengong serve: warning: listening on {}, not loopback: other machines can reach the page and read the notices uploaded to it",
