@@ -224,18 +224,25 @@ fn point_9_a_virtual_or_read_only_filesystem_is_named() {
     assert!(!e.contains("No such file"), "{e}");
 }
 
-#[test]
-fn point_10_the_summary_counts_in_words_and_names_files_with_warnings() {
+/// A folder of eight notices: `a.txt` (the seed) and seven, `plain0.txt`
+/// to `plain6.txt`, with no numbered items (a warning each).
+fn batch_with_warnings() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
-    std::fs::copy(repo(SEED), d.join("a.txt")).unwrap();
+    std::fs::copy(repo(SEED), dir.path().join("a.txt")).unwrap();
     for k in 0..7 {
         std::fs::write(
-            d.join(format!("plain{k}.txt")),
+            dir.path().join(format!("plain{k}.txt")),
             "关于做好有关工作的通知\n请认真贯彻执行。\n",
         )
         .unwrap();
     }
+    dir
+}
+
+#[test]
+fn point_10_the_summary_counts_in_words_and_names_files_with_warnings() {
+    let dir = batch_with_warnings();
+    let d = dir.path();
     let o = fengong(&["parse", s(d), "--format", "jsonl"]);
     let e = err(&o);
     assert!(e.contains("8 converted, 0 failed"), "{e}");
@@ -259,16 +266,8 @@ fn point_10_the_summary_counts_in_words_and_names_files_with_warnings() {
 
 #[test]
 fn units_and_tasks_report_a_batch_like_parse_and_take_the_same_read_options() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = batch_with_warnings();
     let d = dir.path();
-    std::fs::copy(repo(SEED), d.join("a.txt")).unwrap();
-    for k in 0..7 {
-        std::fs::write(
-            d.join(format!("plain{k}.txt")),
-            "关于做好有关工作的通知\n请认真贯彻执行。\n",
-        )
-        .unwrap();
-    }
     let seed = d.join("a.txt");
     let list = d.join("list.lst");
     std::fs::write(&list, format!("{}\n", s(&seed))).unwrap();
