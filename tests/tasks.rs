@@ -258,6 +258,21 @@ fn all_units_one_sheet_or_one_csv_per_unit() {
         SEED,
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
+    let said = stderr(&o);
+    assert!(said.contains(" CSV files into "), "{said}");
+    // `-q`: the same files, and nothing said.
+    let o = fengong(&[
+        "tasks",
+        "--all-units",
+        "-f",
+        "csv",
+        "-q",
+        "--out-dir",
+        csv_dir.to_str().unwrap(),
+        SEED,
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stderr(&o), "");
     let files: Vec<String> = std::fs::read_dir(&csv_dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().into_string().unwrap())
