@@ -1,6 +1,7 @@
 //! JSON output: the contract of `docs/rules.md`, pretty-printed; JSON Lines for batches.
 
 use crate::model::Notice;
+use crate::output::compact;
 
 /// Pretty JSON of one notice, with a final newline.
 pub fn to_json(n: &Notice) -> String {
@@ -9,11 +10,12 @@ pub fn to_json(n: &Notice) -> String {
     s
 }
 
-/// One JSON line (no newline inside), with a final newline.
+/// One JSON line (no newline inside), with a final newline: what
+/// `serde_json::to_string` writes, through [`compact`].
 pub fn to_json_line(n: &Notice) -> String {
-    let mut s = serde_json::to_string(n).expect("the model always serializes");
-    s.push('\n');
-    s
+    let mut out = Vec::new();
+    write_json_line(n, &mut out);
+    String::from_utf8(out).expect("JSON written from strings is UTF-8")
 }
 
 /// [`to_json_line`] written onto the end of `out`, which is grown once to
@@ -22,7 +24,7 @@ pub fn to_json_line(n: &Notice) -> String {
 pub fn write_json_line(n: &Notice, out: &mut Vec<u8>) {
     let text: usize = n.items.iter().map(|i| i.text.len()).sum();
     out.reserve(3 * text + 4096);
-    serde_json::to_writer(&mut *out, n).expect("the model always serializes");
+    compact::to_writer(out, n).expect("the model always serializes");
     out.push(b'\n');
 }
 
@@ -39,5 +41,7 @@ mod tests {
         let mut out = b"before\n".to_vec();
         write_json_line(&n, &mut out);
         assert_eq!(out, format!("before\n{}", to_json_line(&n)).into_bytes());
+        let line = format!("{}\n", serde_json::to_string(&n).unwrap());
+        assert_eq!(to_json_line(&n), line);
     }
 }

@@ -1,5 +1,7 @@
-//! Stage 6 — output writers: JSON ([`json`]), CSV ([`csv`]), XLSX
+//! Stage 6 — output writers: JSON ([`json`], compact lines through
+//! [`compact`]), CSV ([`csv`]), XLSX
 //! ([`xlsx`]), and atomic file writes ([`AtomicFile`], [`write_atomic`]).
+pub mod compact;
 pub mod csv;
 pub mod json;
 pub mod units_report;
