@@ -334,25 +334,14 @@ impl Shape {
     /// an object, a line, or CSV rows without the header.
     fn chunk(&self, n: &Notice) -> Result<Vec<u8>, String> {
         match self.format {
-            Format::Json if self.array => Ok(indented_element(&output::json::to_json(n))),
+            Format::Json if self.array => {
+                let mut out = Vec::new();
+                output::json::write_json_element(n, &mut out);
+                Ok(out)
+            }
             _ => render_whole(std::slice::from_ref(n), self.format, false, true),
         }
     }
-}
-
-/// A pretty JSON document as an element of a pretty array: every line
-/// indented by two spaces, no final newline (what `to_string_pretty` of
-/// the array would give; strings hold no raw newlines).
-fn indented_element(json: &str) -> Vec<u8> {
-    let mut out = String::with_capacity(json.len() + json.len() / 16);
-    for (k, line) in json.trim_end_matches('\n').split('\n').enumerate() {
-        if k > 0 {
-            out.push('\n');
-        }
-        out.push_str("  ");
-        out.push_str(line);
-    }
-    out.into_bytes()
 }
 
 /// The whole output for `notices`; `rows_only` leaves out a CSV header.

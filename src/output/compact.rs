@@ -1,6 +1,6 @@
-//! Compact JSON: byte for byte what `serde_json::to_writer` writes, for
-//! any `Serialize` value, with a string escape that checks sixteen bytes at
-//! a time. serde_json checks strings one byte at a time (about nine
+//! JSON, compact or pretty: byte for byte what `serde_json::to_writer`
+//! and `serde_json::to_writer_pretty` write, for any `Serialize` value,
+//! with a string escape that checks sixteen bytes at a time. serde_json checks strings one byte at a time (about nine
 //! instructions a byte); a notice's JSON line is mostly text (the items'
 //! `text`, unit names), so that loop was the largest single cost of writing
 //! it. The check of a sixteen-byte block is written so the compiler
@@ -32,12 +32,26 @@ impl ser::Error for Error {
 /// Append the compact JSON of `value` to `out` (what `serde_json::to_writer`
 /// writes). On an error, what was appended before it stays in `out`.
 pub fn to_writer<T: Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) -> Result<(), Error> {
-    value.serialize(&mut Writer { out })
+    value.serialize(&mut Writer::<false> { out, level: 0 })
 }
 
-/// The serializer: the output it appends to.
-struct Writer<'a> {
+/// Append the pretty JSON of `value` to `out`, as it stands `level` levels
+/// deep in a pretty document: its inner lines are indented by two spaces
+/// more per level (level 0: what `serde_json::to_writer_pretty` writes).
+pub fn to_writer_pretty<T: Serialize + ?Sized>(
+    out: &mut Vec<u8>,
+    value: &T,
+    level: usize,
+) -> Result<(), Error> {
+    value.serialize(&mut Writer::<true> { out, level })
+}
+
+/// The serializer: the output it appends to, and for pretty output the
+/// depth of the value being written (`PRETTY` is a const parameter, so
+/// the compact writer carries no branch on it).
+struct Writer<'a, const PRETTY: bool> {
     out: &'a mut Vec<u8>,
+    level: usize,
 }
 
 /// Whether a sixteen-byte block holds nothing JSON escapes: no control
@@ -145,7 +159,7 @@ fn write_escaped(out: &mut Vec<u8>, bytes: &[u8]) {
     out.push(b'"');
 }
 
-impl Writer<'_> {
+impl<const PRETTY: bool> Writer<'_, PRETTY> {
     fn integer(&mut self, v: impl itoa::Integer) {
         self.out
             .extend_from_slice(itoa::Buffer::new().format(v).as_bytes());
@@ -162,25 +176,57 @@ impl Writer<'_> {
         }
     }
 
+    /// A line break and the indentation of the current level (pretty
+    /// output only).
+    fn new_line(&mut self) {
+        self.out.push(b'\n');
+        self.out.extend(std::iter::repeat_n(b' ', 2 * self.level));
+    }
+
+    /// `:` between a key and its value (`: ` in pretty output).
+    fn colon(&mut self) {
+        if PRETTY {
+            self.out.extend_from_slice(b": ");
+        } else {
+            self.out.push(b':');
+        }
+    }
+
     /// Open `{"variant":` of an externally tagged enum variant.
     fn open_variant(&mut self, variant: &str) {
         self.out.push(b'{');
+        if PRETTY {
+            self.level += 1;
+            self.new_line();
+        }
         write_str(self.out, variant);
-        self.out.push(b':');
+        self.colon();
+    }
+
+    /// Close what [`Writer::open_variant`] opened.
+    fn close_variant(&mut self) {
+        if PRETTY {
+            self.level -= 1;
+            self.new_line();
+        }
+        self.out.push(b'}');
     }
 }
 
 /// A sequence, tuple, map or struct being written; `variant` when it is
 /// the value of a `{"variant": …}` object that must be closed after it.
-pub struct Compound<'w, 'a> {
-    writer: &'w mut Writer<'a>,
+pub struct Compound<'w, 'a, const PRETTY: bool> {
+    writer: &'w mut Writer<'a, PRETTY>,
     first: bool,
     variant: bool,
 }
 
-impl<'w, 'a> Compound<'w, 'a> {
-    fn open(writer: &'w mut Writer<'a>, bracket: u8, variant: bool) -> Self {
+impl<'w, 'a, const PRETTY: bool> Compound<'w, 'a, PRETTY> {
+    fn open(writer: &'w mut Writer<'a, PRETTY>, bracket: u8, variant: bool) -> Self {
         writer.out.push(bracket);
+        if PRETTY {
+            writer.level += 1;
+        }
         Compound {
             writer,
             first: true,
@@ -188,10 +234,14 @@ impl<'w, 'a> Compound<'w, 'a> {
         }
     }
 
-    /// The separator before an element or entry.
+    /// The separator before an element or entry (and in pretty output the
+    /// line it starts).
     fn next(&mut self) {
         if !std::mem::take(&mut self.first) {
             self.writer.out.push(b',');
+        }
+        if PRETTY {
+            self.writer.new_line();
         }
     }
 
@@ -203,29 +253,37 @@ impl<'w, 'a> Compound<'w, 'a> {
     fn field<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) -> Result<(), Error> {
         self.next();
         write_str(self.writer.out, key);
-        self.writer.out.push(b':');
+        self.writer.colon();
         value.serialize(&mut *self.writer)
     }
 
+    /// Close the brackets: a container with elements ends on a line of its
+    /// own in pretty output; an empty one is `[]` or `{}`.
     fn close(self, bracket: u8) -> Result<(), Error> {
+        if PRETTY {
+            self.writer.level -= 1;
+            if !self.first {
+                self.writer.new_line();
+            }
+        }
         self.writer.out.push(bracket);
         if self.variant {
-            self.writer.out.push(b'}');
+            self.writer.close_variant();
         }
         Ok(())
     }
 }
 
-impl<'w, 'a> ser::Serializer for &'w mut Writer<'a> {
+impl<'w, 'a, const PRETTY: bool> ser::Serializer for &'w mut Writer<'a, PRETTY> {
     type Ok = ();
     type Error = Error;
-    type SerializeSeq = Compound<'w, 'a>;
-    type SerializeTuple = Compound<'w, 'a>;
-    type SerializeTupleStruct = Compound<'w, 'a>;
-    type SerializeTupleVariant = Compound<'w, 'a>;
-    type SerializeMap = Compound<'w, 'a>;
-    type SerializeStruct = Compound<'w, 'a>;
-    type SerializeStructVariant = Compound<'w, 'a>;
+    type SerializeSeq = Compound<'w, 'a, PRETTY>;
+    type SerializeTuple = Compound<'w, 'a, PRETTY>;
+    type SerializeTupleStruct = Compound<'w, 'a, PRETTY>;
+    type SerializeTupleVariant = Compound<'w, 'a, PRETTY>;
+    type SerializeMap = Compound<'w, 'a, PRETTY>;
+    type SerializeStruct = Compound<'w, 'a, PRETTY>;
+    type SerializeStructVariant = Compound<'w, 'a, PRETTY>;
 
     fn serialize_bool(self, v: bool) -> Result<(), Error> {
         self.out
@@ -333,20 +391,20 @@ impl<'w, 'a> ser::Serializer for &'w mut Writer<'a> {
     ) -> Result<(), Error> {
         self.open_variant(variant);
         value.serialize(&mut *self)?;
-        self.out.push(b'}');
+        self.close_variant();
         Ok(())
     }
-    fn serialize_seq(self, _len: Option<usize>) -> Result<Compound<'w, 'a>, Error> {
+    fn serialize_seq(self, _len: Option<usize>) -> Result<Compound<'w, 'a, PRETTY>, Error> {
         Ok(Compound::open(self, b'[', false))
     }
-    fn serialize_tuple(self, _len: usize) -> Result<Compound<'w, 'a>, Error> {
+    fn serialize_tuple(self, _len: usize) -> Result<Compound<'w, 'a, PRETTY>, Error> {
         Ok(Compound::open(self, b'[', false))
     }
     fn serialize_tuple_struct(
         self,
         _name: &'static str,
         _len: usize,
-    ) -> Result<Compound<'w, 'a>, Error> {
+    ) -> Result<Compound<'w, 'a, PRETTY>, Error> {
         Ok(Compound::open(self, b'[', false))
     }
     fn serialize_tuple_variant(
@@ -355,14 +413,18 @@ impl<'w, 'a> ser::Serializer for &'w mut Writer<'a> {
         _index: u32,
         variant: &'static str,
         _len: usize,
-    ) -> Result<Compound<'w, 'a>, Error> {
+    ) -> Result<Compound<'w, 'a, PRETTY>, Error> {
         self.open_variant(variant);
         Ok(Compound::open(self, b'[', true))
     }
-    fn serialize_map(self, _len: Option<usize>) -> Result<Compound<'w, 'a>, Error> {
+    fn serialize_map(self, _len: Option<usize>) -> Result<Compound<'w, 'a, PRETTY>, Error> {
         Ok(Compound::open(self, b'{', false))
     }
-    fn serialize_struct(self, _name: &'static str, _len: usize) -> Result<Compound<'w, 'a>, Error> {
+    fn serialize_struct(
+        self,
+        _name: &'static str,
+        _len: usize,
+    ) -> Result<Compound<'w, 'a, PRETTY>, Error> {
         Ok(Compound::open(self, b'{', false))
     }
     fn serialize_struct_variant(
@@ -371,13 +433,13 @@ impl<'w, 'a> ser::Serializer for &'w mut Writer<'a> {
         _index: u32,
         variant: &'static str,
         _len: usize,
-    ) -> Result<Compound<'w, 'a>, Error> {
+    ) -> Result<Compound<'w, 'a, PRETTY>, Error> {
         self.open_variant(variant);
         Ok(Compound::open(self, b'{', true))
     }
 }
 
-impl ser::SerializeSeq for Compound<'_, '_> {
+impl<const PRETTY: bool> ser::SerializeSeq for Compound<'_, '_, PRETTY> {
     type Ok = ();
     type Error = Error;
     fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
@@ -388,7 +450,7 @@ impl ser::SerializeSeq for Compound<'_, '_> {
     }
 }
 
-impl ser::SerializeTuple for Compound<'_, '_> {
+impl<const PRETTY: bool> ser::SerializeTuple for Compound<'_, '_, PRETTY> {
     type Ok = ();
     type Error = Error;
     fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
@@ -399,7 +461,7 @@ impl ser::SerializeTuple for Compound<'_, '_> {
     }
 }
 
-impl ser::SerializeTupleStruct for Compound<'_, '_> {
+impl<const PRETTY: bool> ser::SerializeTupleStruct for Compound<'_, '_, PRETTY> {
     type Ok = ();
     type Error = Error;
     fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
@@ -410,7 +472,7 @@ impl ser::SerializeTupleStruct for Compound<'_, '_> {
     }
 }
 
-impl ser::SerializeTupleVariant for Compound<'_, '_> {
+impl<const PRETTY: bool> ser::SerializeTupleVariant for Compound<'_, '_, PRETTY> {
     type Ok = ();
     type Error = Error;
     fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
@@ -421,7 +483,7 @@ impl ser::SerializeTupleVariant for Compound<'_, '_> {
     }
 }
 
-impl ser::SerializeStruct for Compound<'_, '_> {
+impl<const PRETTY: bool> ser::SerializeStruct for Compound<'_, '_, PRETTY> {
     type Ok = ();
     type Error = Error;
     fn serialize_field<T: Serialize + ?Sized>(
@@ -436,7 +498,7 @@ impl ser::SerializeStruct for Compound<'_, '_> {
     }
 }
 
-impl ser::SerializeStructVariant for Compound<'_, '_> {
+impl<const PRETTY: bool> ser::SerializeStructVariant for Compound<'_, '_, PRETTY> {
     type Ok = ();
     type Error = Error;
     fn serialize_field<T: Serialize + ?Sized>(
@@ -451,7 +513,7 @@ impl ser::SerializeStructVariant for Compound<'_, '_> {
     }
 }
 
-impl ser::SerializeMap for Compound<'_, '_> {
+impl<const PRETTY: bool> ser::SerializeMap for Compound<'_, '_, PRETTY> {
     type Ok = ();
     type Error = Error;
     fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), Error> {
@@ -459,7 +521,7 @@ impl ser::SerializeMap for Compound<'_, '_> {
         key.serialize(MapKey {
             out: &mut *self.writer.out,
         })?;
-        self.writer.out.push(b':');
+        self.writer.colon();
         Ok(())
     }
     fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
@@ -649,16 +711,26 @@ mod tests {
     use serde::Serialize;
     use std::collections::BTreeMap;
 
-    /// Ours and serde_json's output of `value`, which must be equal.
+    /// Ours and serde_json's output of `value`, compact and pretty, which
+    /// must be equal; and pretty one level deep, which must be the element
+    /// of a pretty array.
     fn same<T: Serialize + ?Sized>(value: &T) {
+        let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
         let mut ours = b"before".to_vec();
         to_writer(&mut ours, value).unwrap();
         let mut theirs = b"before".to_vec();
         serde_json::to_writer(&mut theirs, value).unwrap();
-        assert_eq!(
-            String::from_utf8_lossy(&ours),
-            String::from_utf8_lossy(&theirs)
-        );
+        assert_eq!(text(&ours), text(&theirs));
+        let mut ours = b"before".to_vec();
+        to_writer_pretty(&mut ours, value, 0).unwrap();
+        let mut theirs = b"before".to_vec();
+        serde_json::to_writer_pretty(&mut theirs, value).unwrap();
+        assert_eq!(text(&ours), text(&theirs));
+        let mut ours = b"[\n  ".to_vec();
+        to_writer_pretty(&mut ours, value, 1).unwrap();
+        ours.extend_from_slice(b"\n]");
+        let theirs = serde_json::to_vec_pretty(&[value]).unwrap();
+        assert_eq!(text(&ours), text(&theirs));
     }
 
     /// Every character the escape treats apart, and text of one to four bytes.

@@ -1,13 +1,26 @@
 //! JSON output: the contract of `docs/rules.md`, pretty-printed; JSON Lines for batches.
+//! Both are written by [`compact`], byte for byte as serde_json writes them.
 
 use crate::model::Notice;
 use crate::output::compact;
 
-/// Pretty JSON of one notice, with a final newline.
+/// Pretty JSON of one notice, with a final newline: what
+/// `serde_json::to_string_pretty` writes, through [`compact`].
 pub fn to_json(n: &Notice) -> String {
-    let mut s = serde_json::to_string_pretty(n).expect("the model always serializes");
-    s.push('\n');
-    s
+    let mut out = Vec::new();
+    compact::to_writer_pretty(&mut out, n, 0).expect("the model always serializes");
+    out.push(b'\n');
+    String::from_utf8(out).expect("JSON written from strings is UTF-8")
+}
+
+/// A notice as an element of a pretty JSON array, appended to `out`: its
+/// lines indented by two spaces, no final newline (what
+/// `serde_json::to_string_pretty` of the array writes for it).
+pub fn write_json_element(n: &Notice, out: &mut Vec<u8>) {
+    let text: usize = n.items.iter().map(|i| i.text.len()).sum();
+    out.reserve(3 * text + 8192);
+    out.extend_from_slice(b"  ");
+    compact::to_writer_pretty(out, n, 1).expect("the model always serializes");
 }
 
 /// One JSON line (no newline inside), with a final newline: what
@@ -43,5 +56,7 @@ mod tests {
         assert_eq!(out, format!("before\n{}", to_json_line(&n)).into_bytes());
         let line = format!("{}\n", serde_json::to_string(&n).unwrap());
         assert_eq!(to_json_line(&n), line);
+        let pretty = format!("{}\n", serde_json::to_string_pretty(&n).unwrap());
+        assert_eq!(to_json(&n), pretty);
     }
 }
