@@ -1,14 +1,14 @@
 //! JSON output: the contract of `docs/rules.md`, pretty-printed; JSON Lines for batches.
-//! Both are written by [`compact`], byte for byte as serde_json writes them.
+//! Both are written by [`json_writer`], byte for byte as serde_json writes them.
 
 use crate::model::Notice;
-use crate::output::compact;
+use crate::output::json_writer;
 
 /// Pretty JSON of one notice, with a final newline: what
-/// `serde_json::to_string_pretty` writes, through [`compact`].
+/// `serde_json::to_string_pretty` writes, through [`json_writer`].
 pub fn to_json(n: &Notice) -> String {
     let mut out = Vec::new();
-    compact::to_writer_pretty(&mut out, n, 0).expect("the model always serializes");
+    json_writer::to_writer_pretty(&mut out, n, 0).expect("the model always serializes");
     out.push(b'\n');
     String::from_utf8(out).expect("JSON written from strings is UTF-8")
 }
@@ -20,11 +20,11 @@ pub fn write_json_element(n: &Notice, out: &mut Vec<u8>) {
     let text: usize = n.items.iter().map(|i| i.text.len()).sum();
     out.reserve(3 * text + 8192);
     out.extend_from_slice(b"  ");
-    compact::to_writer_pretty(out, n, 1).expect("the model always serializes");
+    json_writer::to_writer_pretty(out, n, 1).expect("the model always serializes");
 }
 
 /// One JSON line (no newline inside), with a final newline: what
-/// `serde_json::to_string` writes, through [`compact`].
+/// `serde_json::to_string` writes, through [`json_writer`].
 pub fn to_json_line(n: &Notice) -> String {
     let mut out = Vec::new();
     write_json_line(n, &mut out);
@@ -37,7 +37,7 @@ pub fn to_json_line(n: &Notice) -> String {
 pub fn write_json_line(n: &Notice, out: &mut Vec<u8>) {
     let text: usize = n.items.iter().map(|i| i.text.len()).sum();
     out.reserve(3 * text + 4096);
-    compact::to_writer(out, n).expect("the model always serializes");
+    json_writer::to_writer(out, n).expect("the model always serializes");
     out.push(b'\n');
 }
 

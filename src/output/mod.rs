@@ -1,9 +1,9 @@
-//! Stage 6 — output writers: JSON ([`json`], compact lines through
-//! [`compact`]), CSV ([`csv`]), XLSX
-//! ([`xlsx`]), and atomic file writes ([`AtomicFile`], [`write_atomic`]).
-pub mod compact;
+//! Stage 6 — output writers: JSON ([`json`], written by [`json_writer`]),
+//! CSV ([`csv`]), XLSX ([`xlsx`]), and atomic file writes ([`AtomicFile`],
+//! [`write_atomic`]).
 pub mod csv;
 pub mod json;
+pub mod json_writer;
 pub mod units_report;
 pub mod xlsx;
 

@@ -1,10 +1,11 @@
-//! JSON, compact or pretty: byte for byte what `serde_json::to_writer`
-//! and `serde_json::to_writer_pretty` write, for any `Serialize` value,
-//! with a string escape that checks sixteen bytes at a time. serde_json checks strings one byte at a time (about nine
-//! instructions a byte); a notice's JSON line is mostly text (the items'
-//! `text`, unit names), so that loop was the largest single cost of writing
-//! it. The check of a sixteen-byte block is written so the compiler
-//! vectorises it; the code stays safe Rust.
+//! The JSON serializer of the outputs, compact or pretty: byte for byte
+//! what `serde_json::to_writer` and `serde_json::to_writer_pretty` write,
+//! for any `Serialize` value, with a string escape that checks sixteen
+//! bytes at a time. serde_json checks strings one byte at a time (about
+//! nine instructions a byte); a notice's JSON is mostly text (the items'
+//! `text`, unit names), so that loop was the largest single cost of
+//! writing it. The check of a sixteen-byte block is written so the
+//! compiler vectorises it; the code stays safe Rust.
 
 use serde::ser::{self, Serialize};
 use std::fmt;
