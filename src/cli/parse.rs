@@ -367,7 +367,8 @@ fn render_whole(
     match format {
         Format::Json if notices.len() == 1 => Ok(output::json::to_json(&notices[0]).into_bytes()),
         Format::Json => {
-            let mut s = serde_json::to_string_pretty(notices).map_err(|e| e.to_string())?;
+            let mut s =
+                output::json_writer::to_string_pretty(notices).map_err(|e| e.to_string())?;
             s.push('\n');
             Ok(s.into_bytes())
         }

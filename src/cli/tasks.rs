@@ -122,9 +122,9 @@ pub fn run(args: Args) -> Result<Status> {
             Format::Csv => ledger::csv(&ledgers, bom)?,
             Format::Json => {
                 let mut s = if args.all_units {
-                    serde_json::to_string_pretty(&ledgers)?
+                    fengong::output::json_writer::to_string_pretty(&ledgers)?
                 } else {
-                    serde_json::to_string_pretty(&ledgers[0])?
+                    fengong::output::json_writer::to_string_pretty(&ledgers[0])?
                 };
                 s.push('\n');
                 s.into_bytes()

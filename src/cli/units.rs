@@ -58,7 +58,7 @@ pub fn run(args: Args) -> Result<Status> {
         }
         let bytes = match format {
             Format::Json => {
-                let mut s = serde_json::to_string_pretty(&rows)?;
+                let mut s = fengong::output::json_writer::to_string_pretty(&rows)?;
                 s.push('\n');
                 s.into_bytes()
             }

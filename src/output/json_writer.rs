@@ -47,6 +47,14 @@ pub fn to_writer_pretty<T: Serialize + ?Sized>(
     value.serialize(&mut Writer::<true> { out, level })
 }
 
+/// The pretty JSON of `value` as a string: what
+/// `serde_json::to_string_pretty` returns.
+pub fn to_string_pretty<T: Serialize + ?Sized>(value: &T) -> Result<String, Error> {
+    let mut out = Vec::new();
+    to_writer_pretty(&mut out, value, 0)?;
+    Ok(String::from_utf8(out).expect("JSON written from strings is UTF-8"))
+}
+
 /// The serializer: the output it appends to, and for pretty output the
 /// depth of the value being written (`PRETTY` is a const parameter, so
 /// the compact writer carries no branch on it).
@@ -817,6 +825,22 @@ mod tests {
         let by_vec: BTreeMap<Vec<u8>, u8> = [(vec![1], 1)].into_iter().collect();
         assert!(to_writer(&mut Vec::new(), &by_vec).is_err());
         assert!(serde_json::to_vec(&by_vec).is_err());
+    }
+
+    #[test]
+    fn the_other_outputs_are_written_as_serde_json_writes_them() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let opts = crate::Options::default();
+        let old = crate::parse_path(&root.join("seeds/000_7c5878c3eb2a3600.txt"), &opts).unwrap();
+        let new = crate::parse_path(&root.join("fixtures/diff/seed_rev.txt"), &opts).unwrap();
+        same(&crate::diff::diff(&old, &new));
+        let both = [old, new];
+        same(&crate::ledger::all_ledgers(&both));
+        same(&crate::units::report::summarize(&both));
+        assert_eq!(
+            to_string_pretty(&both).unwrap(),
+            serde_json::to_string_pretty(&both).unwrap()
+        );
     }
 
     #[test]

@@ -334,7 +334,8 @@ async fn parse(State(state): State<Shared>, form: Multipart) -> Response {
     let body = if notices.len() == 1 && !several_files {
         crate::output::json::to_json(&notices[0])
     } else {
-        let mut s = serde_json::to_string_pretty(&notices).expect("the model always serializes");
+        let mut s = crate::output::json_writer::to_string_pretty(&notices)
+            .expect("the model always serializes");
         s.push('\n');
         s
     };
@@ -444,7 +445,7 @@ async fn tasks(
     match r {
         Ok(Ok(l)) => json_response(
             StatusCode::OK,
-            serde_json::to_string_pretty(&l).expect("a ledger always serializes"),
+            crate::output::json_writer::to_string_pretty(&l).expect("a ledger always serializes"),
         ),
         Ok(Err(no)) => error(StatusCode::NOT_FOUND, format!("fengong: {no}")),
         Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, format!("fengong: {e}")),
@@ -484,7 +485,8 @@ async fn export(
                 let body = if ns.len() == 1 {
                     crate::output::json::to_json(&ns[0])
                 } else {
-                    serde_json::to_string_pretty(&ns).expect("the model always serializes")
+                    crate::output::json_writer::to_string_pretty(&ns)
+                        .expect("the model always serializes")
                 };
                 Ok((
                     body.into_bytes(),
