@@ -47,6 +47,14 @@ pub fn to_writer_pretty<T: Serialize + ?Sized>(
     value.serialize(&mut Writer::<true> { out, level })
 }
 
+/// The compact JSON of `value` as a string: what `serde_json::to_string`
+/// returns.
+pub fn to_string<T: Serialize + ?Sized>(value: &T) -> Result<String, Error> {
+    let mut out = Vec::new();
+    to_writer(&mut out, value)?;
+    Ok(String::from_utf8(out).expect("JSON written from strings is UTF-8"))
+}
+
 /// The pretty JSON of `value` as a string: what
 /// `serde_json::to_string_pretty` returns.
 pub fn to_string_pretty<T: Serialize + ?Sized>(value: &T) -> Result<String, Error> {
@@ -841,6 +849,8 @@ mod tests {
             to_string_pretty(&both).unwrap(),
             serde_json::to_string_pretty(&both).unwrap()
         );
+        let reply = serde_json::json!({ "notices": both, "errors": [{"file": "a\"b"}] });
+        assert_eq!(to_string(&reply).unwrap(), reply.to_string());
     }
 
     #[test]

@@ -329,7 +329,9 @@ async fn parse(State(state): State<Shared>, form: Multipart) -> Response {
     }
     if !errors.is_empty() {
         let body = serde_json::json!({ "notices": notices, "errors": errors });
-        return json_response(StatusCode::UNPROCESSABLE_ENTITY, body.to_string());
+        let body =
+            crate::output::json_writer::to_string(&body).expect("the model always serializes");
+        return json_response(StatusCode::UNPROCESSABLE_ENTITY, body);
     }
     let body = if notices.len() == 1 && !several_files {
         crate::output::json::to_json(&notices[0])
