@@ -1,7 +1,7 @@
 //! `fengong._fengong`: the Python bindings of the fengong library (PyO3).
 //!
 //! A thin layer: every function calls the library and hands back the JSON
-//! the CLI writes (`serde_json` of [`fengong::Notice`], a diff, a ledger) or
+//! the CLI writes (`output::json_writer` of [`fengong::Notice`], a diff, a ledger) or
 //! the CLI's CSV text; the pure-Python package `fengong` turns those into
 //! dicts and DataFrames. Parsing runs with the GIL released, batches on
 //! rayon threads. Library errors and panics become the exceptions of
@@ -258,12 +258,12 @@ impl Parser {
         let notices = notices_from_json(notices_json).map_err(|f| f.into_pyerr(py))?;
         let json = match unit {
             Some(q) => match ledger::ledger_for(&notices, q, &self.opts.aliases) {
-                Ok(l) => serde_json::to_string(&l),
+                Ok(l) => output::json_writer::to_string(&l),
                 Err(e) => {
                     return Err(Failure::new(Kind::UnitNotFound, q, e.to_string()).into_pyerr(py));
                 }
             },
-            None => serde_json::to_string(&ledger::all_ledgers(&notices)),
+            None => output::json_writer::to_string(&ledger::all_ledgers(&notices)),
         };
         json.map_err(|e| pyo3::exceptions::PyRuntimeError::new_err(e.to_string()))
     }
