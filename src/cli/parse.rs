@@ -366,12 +366,7 @@ fn render_whole(
     };
     match format {
         Format::Json if notices.len() == 1 => Ok(output::json::to_json(&notices[0]).into_bytes()),
-        Format::Json => {
-            let mut s =
-                output::json_writer::to_string_pretty(notices).map_err(|e| e.to_string())?;
-            s.push('\n');
-            Ok(s.into_bytes())
-        }
+        Format::Json => Ok(output::json::document(notices).into_bytes()),
         Format::Jsonl => {
             let mut out = Vec::new();
             for n in notices {

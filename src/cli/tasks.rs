@@ -120,15 +120,10 @@ pub fn run(args: Args) -> Result<Status> {
                 .join("\n")
                 .into_bytes(),
             Format::Csv => ledger::csv(&ledgers, bom)?,
-            Format::Json => {
-                let mut s = if args.all_units {
-                    fengong::output::json_writer::to_string_pretty(&ledgers)?
-                } else {
-                    fengong::output::json_writer::to_string_pretty(&ledgers[0])?
-                };
-                s.push('\n');
-                s.into_bytes()
+            Format::Json if args.all_units => {
+                fengong::output::json::document(&ledgers).into_bytes()
             }
+            Format::Json => fengong::output::json::document(&ledgers[0]).into_bytes(),
             Format::Xlsx => ledger::workbook(&ledgers)?,
         };
         if let Err(e) = guard.write(args.output.as_deref(), &bytes) {

@@ -57,11 +57,7 @@ pub fn run(args: Args) -> Result<Status> {
             rows.retain(|u| !u.known);
         }
         let bytes = match format {
-            Format::Json => {
-                let mut s = fengong::output::json_writer::to_string_pretty(&rows)?;
-                s.push('\n');
-                s.into_bytes()
-            }
+            Format::Json => fengong::output::json::document(&rows).into_bytes(),
             Format::Csv => units_report::csv(&rows, args.write.bom())?,
             Format::Table => units_report::table(&rows).into_bytes(),
         };

@@ -211,9 +211,7 @@ fn change_body(c: &Change, st: Style) -> String {
 
 /// Pretty JSON of the whole diff.
 pub fn to_json(d: &Diff) -> String {
-    let mut s = crate::output::json_writer::to_string_pretty(d).expect("diff serialises");
-    s.push('\n');
-    s
+    crate::output::json::document(d)
 }
 
 /// Columns of the diff CSV. Impact rows (kind `impact`, first) fill

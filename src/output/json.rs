@@ -3,22 +3,35 @@
 
 use crate::model::Notice;
 use crate::output::json_writer;
+use serde::Serialize;
 
-/// Pretty JSON of one notice, with a final newline: what
+/// Pretty JSON of any output value (a notice, several, a diff, ledgers,
+/// the unit report) as a document, with a final newline: what
 /// `serde_json::to_string_pretty` writes, through [`json_writer`].
-pub fn to_json(n: &Notice) -> String {
+pub fn document<T: Serialize + ?Sized>(value: &T) -> String {
     let mut out = Vec::new();
-    json_writer::to_writer_pretty(&mut out, n, 0).expect("the model always serializes");
+    json_writer::to_writer_pretty(&mut out, value, 0).expect("every output value serializes");
     out.push(b'\n');
     String::from_utf8(out).expect("JSON written from strings is UTF-8")
+}
+
+/// Pretty JSON of one notice, with a final newline ([`document`]).
+pub fn to_json(n: &Notice) -> String {
+    document(n)
+}
+
+/// About the size of a notice's JSON: its items' text and the structure
+/// around it, so the output grows once instead of doubling from empty.
+fn size_hint(n: &Notice) -> usize {
+    3 * n.items.iter().map(|i| i.text.len()).sum::<usize>() + 4096
 }
 
 /// A notice as an element of a pretty JSON array, appended to `out`: its
 /// lines indented by two spaces, no final newline (what
 /// `serde_json::to_string_pretty` of the array writes for it).
 pub fn write_json_element(n: &Notice, out: &mut Vec<u8>) {
-    let text: usize = n.items.iter().map(|i| i.text.len()).sum();
-    out.reserve(3 * text + 8192);
+    // Indentation makes pretty JSON larger.
+    out.reserve(size_hint(n) + 4096);
     out.extend_from_slice(b"  ");
     json_writer::to_writer_pretty(out, n, 1).expect("the model always serializes");
 }
@@ -32,11 +45,9 @@ pub fn to_json_line(n: &Notice) -> String {
 }
 
 /// [`to_json_line`] written onto the end of `out`, which is grown once to
-/// about the line's size first (the items' text and the structure around
-/// it) instead of doubling from empty.
+/// about the line's size first ([`size_hint`]).
 pub fn write_json_line(n: &Notice, out: &mut Vec<u8>) {
-    let text: usize = n.items.iter().map(|i| i.text.len()).sum();
-    out.reserve(3 * text + 4096);
+    out.reserve(size_hint(n));
     json_writer::to_writer(out, n).expect("the model always serializes");
     out.push(b'\n');
 }

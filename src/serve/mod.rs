@@ -336,10 +336,7 @@ async fn parse(State(state): State<Shared>, form: Multipart) -> Response {
     let body = if notices.len() == 1 && !several_files {
         crate::output::json::to_json(&notices[0])
     } else {
-        let mut s = crate::output::json_writer::to_string_pretty(&notices)
-            .expect("the model always serializes");
-        s.push('\n');
-        s
+        crate::output::json::document(&notices)
     };
     json_response(StatusCode::OK, body)
 }
