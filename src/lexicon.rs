@@ -1,67 +1,210 @@
-//! The shared jieba segmenter: a trimmed copy of jieba's default dictionary
+//! The jieba segmenter: a trimmed copy of jieba's default dictionary
 //! (`data/jieba/core_dict.txt`, made by `data/jieba/make_core_dict.py`) with
-//! the domain user dictionary (`data/user_dict.txt`) on top. It is built once
-//! per process on first use and shared across threads.
+//! the domain user dictionary (`data/user_dict.txt`) on top.
 //!
 //! The trimmed dictionary keeps jieba's frequent words (frequency 100 and
 //! up) and every place name, organisation name and abbreviation (57,500 of
 //! 349,000 entries), with the dropped words' frequency on one padding entry
-//! so word probabilities are unchanged. Building it costs about a seventh of
-//! the full dictionary's instructions (no zstd inflate, a sixth of the
-//! words), which was 85 % of a single-file run; see `benches/README.md`.
+//! so word probabilities are unchanged.
+//!
+//! **Loaded as the text needs it.** Segmenting a text looks up only words
+//! that occur in it, each starting at one of its characters, and the total
+//! frequency of the dictionary. So the segmenter starts empty and adds a
+//! character's words (the dictionaries are grouped by first
+//! character, indexed at compile time by `build.rs`) the first time a text holding that character is
+//! segmented; a padding entry (U+E001, which no segmented block can hold)
+//! carries the frequency of the words not loaded yet, so the total, and
+//! every segmentation, is that of the whole dictionary. Building all of it
+//! took 70 M instructions, the largest part of a single-file run; a notice
+//! needs the words of a few hundred characters. See `benches/README.md`.
 
 use jieba_rs::Jieba;
-use rustc_hash::FxHashMap;
-use std::sync::LazyLock;
+use rustc_hash::{FxHashMap, FxHashSet};
+use std::ops::Range;
+use std::sync::{LazyLock, PoisonError, RwLock};
 use std::thread::LocalKey;
 
-static JIEBA: LazyLock<Jieba> = LazyLock::new(|| {
-    let mut j = Jieba::empty();
-    for dict in [
-        include_str!("data/jieba/core_dict.txt"),
-        include_str!("data/user_dict.txt"),
-    ] {
-        add_words(&mut j, dict);
-    }
-    j
-});
+const CORE_DICT: &str = include_str!("data/jieba/core_dict.txt");
+const USER_DICT: &str = include_str!("data/user_dict.txt");
 
-/// Add the `word freq tag` lines of an embedded dictionary, as
-/// `Jieba::load_dict` reads them (a later entry of a word replaces its
-/// frequency; a missing frequency is 0), straight from the string: without
-/// the per-line copy and UTF-8 check of reading through `BufRead`.
-fn add_words(j: &mut Jieba, dict: &str) {
-    for line in dict.lines() {
-        let mut fields = line.split_whitespace();
-        let Some(word) = fields.next() else { continue };
-        let freq = fields.next().map_or(0, |f| {
-            f.parse::<usize>()
-                .expect("embedded dictionaries have integer frequencies")
-        });
-        j.add_word(word, Some(freq), Some(fields.next().unwrap_or("")));
+/// The entry carrying the frequency of the words not loaded yet: a
+/// private-use character, which jieba never puts in a block it looks words
+/// up in (those hold only Han characters, ASCII letters and digits and
+/// `+#&._%-`), so it only counts in the total.
+const NOT_LOADED: &str = "\u{e001}";
+
+/// The entries of the words starting with one character.
+struct Group {
+    first: char,
+    /// Its lines in `CORE_DICT` (the file is sorted, so they are together).
+    core: Range<usize>,
+    /// Its lines in `USER_DICT`: a range of `USER_LINES`.
+    user: Range<usize>,
+    /// The frequency its words add to the total once loaded (an entry of
+    /// the user dictionary replaces the frequency of the same word before it).
+    freq: usize,
+}
+
+// `TOTAL`, `USER_LINES` and `GROUPS`, made by `build.rs` from the two
+// dictionaries: the index costs a process nothing to read.
+include!(concat!(env!("OUT_DIR"), "/lexicon_index.rs"));
+
+/// The entries of the words starting with `c`.
+fn group(c: char) -> Option<&'static Group> {
+    GROUPS
+        .binary_search_by_key(&c, |g| g.first)
+        .ok()
+        .map(|i| &GROUPS[i])
+}
+
+/// The lines of `text` without their line ends, with their byte ranges
+/// (line end included).
+fn lines(text: &str) -> impl Iterator<Item = (Range<usize>, &str)> {
+    let mut start = 0;
+    memchr::memchr_iter(b'\n', text.as_bytes())
+        .map(|i| i + 1)
+        .chain((!text.ends_with('\n') && !text.is_empty()).then_some(text.len()))
+        .map(move |end| {
+            let range = start..end;
+            start = end;
+            (range.clone(), text[range].trim_end_matches(['\n', '\r']))
+        })
+}
+
+/// The segmenter and the characters whose words it holds.
+struct Segmenter {
+    jieba: Jieba,
+    /// One bit per character of the Basic Multilingual Plane.
+    loaded: Vec<u64>,
+    loaded_beyond: FxHashSet<char>,
+    /// Frequency of the words loaded.
+    loaded_freq: usize,
+}
+
+impl Segmenter {
+    fn new() -> Segmenter {
+        let mut jieba = Jieba::empty();
+        jieba.add_word(NOT_LOADED, Some(TOTAL), Some("x"));
+        Segmenter {
+            jieba,
+            loaded: vec![0; 0x1_0000 / 64],
+            loaded_beyond: FxHashSet::default(),
+            loaded_freq: 0,
+        }
+    }
+
+    /// Whether the words starting with `c` are loaded.
+    fn is_loaded(&self, c: char) -> bool {
+        let i = c as usize;
+        match self.loaded.get(i / 64) {
+            Some(bits) => bits & (1 << (i % 64)) != 0,
+            None => self.loaded_beyond.contains(&c),
+        }
+    }
+
+    /// Whether every word `text` can hold is loaded.
+    fn covers(&self, text: &str) -> bool {
+        text.chars().all(|c| self.is_loaded(c))
+    }
+
+    /// Load the words starting with any character of `text`. The padding
+    /// entry is set after each character's words, so a panic between two
+    /// characters leaves a segmenter that is right for what it has loaded.
+    fn cover(&mut self, text: &str) {
+        for c in text.chars() {
+            if self.is_loaded(c) {
+                continue;
+            }
+            if let Some(g) = group(c) {
+                for (_, line) in lines(&CORE_DICT[g.core.clone()]) {
+                    add(&mut self.jieba, line);
+                }
+                for r in &USER_LINES[g.user.clone()] {
+                    for (_, line) in lines(&USER_DICT[r.clone()]) {
+                        add(&mut self.jieba, line);
+                    }
+                }
+                self.loaded_freq += g.freq;
+                self.jieba
+                    .add_word(NOT_LOADED, Some(TOTAL - self.loaded_freq), Some("x"));
+            }
+            let i = c as usize;
+            match self.loaded.get_mut(i / 64) {
+                Some(bits) => *bits |= 1 << (i % 64),
+                None => {
+                    self.loaded_beyond.insert(c);
+                }
+            }
+        }
     }
 }
 
-/// The process-wide segmenter.
-pub fn jieba() -> &'static Jieba {
-    &JIEBA
+/// Add one dictionary line, as `Jieba::load_dict` does (a later entry of a
+/// word replaces its frequency).
+fn add(j: &mut Jieba, line: &str) {
+    if let Some((word, freq, tag)) = entry(line) {
+        j.add_word(word, Some(freq), Some(tag));
+    }
 }
 
-/// Start building the segmenter on a background thread (once per process),
-/// so that loading the dictionary, the largest start-up cost, overlaps with
-/// decoding, repair and segmentation on another core; the first caller of
-/// [`jieba`] waits only for what is left of it. Without a spare thread the
-/// segmenter is simply built on first use.
-pub fn prewarm() {
-    static STARTED: std::sync::Once = std::sync::Once::new();
-    STARTED.call_once(|| {
-        let _ = std::thread::Builder::new()
-            .name("fengong-lexicon".into())
-            .spawn(|| {
-                LazyLock::force(&JIEBA);
-            });
+/// The process's segmenter, shared by every thread.
+static SEGMENTER: LazyLock<RwLock<Segmenter>> = LazyLock::new(|| RwLock::new(Segmenter::new()));
+
+/// Run `f` with the segmenter, once it holds every dictionary word `text`
+/// can contain: segmenting `text` (or any part of it) with it gives what
+/// the whole dictionary gives. `f` must not segment through this function
+/// again (it could wait for itself).
+pub fn with_segmenter<R>(text: &str, f: impl FnOnce(&Jieba) -> R) -> R {
+    let shared = SEGMENTER.read().unwrap_or_else(PoisonError::into_inner);
+    if shared.covers(text) {
+        return f(&shared.jieba);
+    }
+    drop(shared);
+    let mut s = SEGMENTER.write().unwrap_or_else(PoisonError::into_inner);
+    s.cover(text);
+    f(&s.jieba)
+}
+
+/// The word, frequency and tag of a dictionary line, as `split_whitespace`
+/// reads them. The embedded dictionaries are written `word freq tag` with
+/// single spaces, which is read byte by byte: the general reading decodes
+/// every character to test it for whitespace, a third of the dictionary's
+/// build. A line of any other shape, or with a byte that may begin a
+/// whitespace character (ASCII ones, and the lead bytes of U+0085, U+00A0,
+/// U+1680, U+2000–U+205F and U+3000; no Han character has them), is read
+/// the general way.
+fn entry(line: &str) -> Option<(&str, usize, &str)> {
+    let maybe_space = |b: u8| b <= b' ' || matches!(b, 0x7F | 0xC2 | 0xE1 | 0xE2 | 0xE3);
+    let b = line.as_bytes();
+    let word_end = b.iter().position(|&c| maybe_space(c)).unwrap_or(b.len());
+    if word_end > 0 && b.get(word_end) == Some(&b' ') {
+        let digits = &b[word_end + 1..];
+        let n = digits
+            .iter()
+            .take(16)
+            .take_while(|c| c.is_ascii_digit())
+            .count();
+        let tag_start = word_end + 1 + n + 1;
+        if (1..16).contains(&n)
+            && digits.get(n) == Some(&b' ')
+            && tag_start < b.len()
+            && !b[tag_start..].iter().any(|&c| maybe_space(c))
+        {
+            let freq = digits[..n]
+                .iter()
+                .fold(0usize, |f, d| f * 10 + usize::from(d - b'0'));
+            return Some((&line[..word_end], freq, &line[tag_start..]));
+        }
+    }
+    let mut fields = line.split_whitespace();
+    let word = fields.next()?;
+    let freq = fields.next().map_or(0, |f| {
+        f.parse::<usize>()
+            .expect("embedded dictionaries have integer frequencies")
     });
+    Some((word, freq, fields.next().unwrap_or("")))
 }
+
 /// Names a per-thread memo of a question holds before it starts over (a
 /// few hundred KB at most, so batch memory stays flat).
 const MEMO_LIMIT: usize = 8192;
@@ -93,10 +236,11 @@ pub fn starts_with_place(s: &str) -> bool {
     }
     let head = s.char_indices().nth(8).map_or(s, |(i, _)| &s[..i]);
     remembered(&PLACE_FIRST, head, |head| {
-        jieba()
-            .tag(head, false)
-            .first()
-            .is_some_and(|t| t.tag == "ns" && t.word.chars().count() >= 2)
+        with_segmenter(head, |j| {
+            j.tag(head, false)
+                .first()
+                .is_some_and(|t| t.tag == "ns" && t.word.chars().count() >= 2)
+        })
     })
 }
 
@@ -107,31 +251,128 @@ pub fn ends_with_org_or_place(s: &str) -> bool {
         static ORG_LAST: Memo = Memo::default();
     }
     remembered(&ORG_LAST, s, |s| {
-        jieba()
-            .tag(s, false)
-            .last()
-            .is_some_and(|t| (t.tag == "nt" || t.tag == "ns") && t.word.chars().count() >= 2)
+        with_segmenter(s, |j| {
+            j.tag(s, false)
+                .last()
+                .is_some_and(|t| (t.tag == "nt" || t.tag == "ns") && t.word.chars().count() >= 2)
+        })
     })
 }
 
 /// Words of `s` with their POS tags.
 pub fn tag(s: &str) -> Vec<(String, String)> {
-    jieba()
-        .tag(s, true)
-        .into_iter()
-        .map(|t| (t.word.to_string(), t.tag.to_string()))
-        .collect()
+    with_segmenter(s, |j| {
+        j.tag(s, true)
+            .into_iter()
+            .map(|t| (t.word.to_string(), t.tag.to_string()))
+            .collect()
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// The whole dictionary, built the way jieba loads dictionaries.
+    fn whole() -> Jieba {
+        let mut j = Jieba::empty();
+        for dict in [CORE_DICT, USER_DICT] {
+            j.load_dict(&mut dict.as_bytes()).unwrap();
+        }
+        j
+    }
+
+    /// The total frequency jieba weighs words against (shown only by `Debug`).
+    fn total_freq(j: &Jieba) -> String {
+        let d = format!("{j:?}");
+        d[d.find("total_freq").unwrap()..].to_string()
+    }
+
     #[test]
-    fn prewarming_twice_shares_one_segmenter() {
-        prewarm();
-        prewarm();
-        assert!(starts_with_place("武汉市发改委"));
+    fn a_segmenter_loaded_as_needed_segments_as_the_whole_dictionary() {
+        let whole = whole();
+        let texts = [
+            "全省市场主体数量达到850万户，新增“个转企”2万户以上",
+            "省局注册处、省局信用监管处，各市、州、县市场监管局",
+            "湖北特检院咸宁高新区管委会办公室",
+            "食品生产企业监督抽检每年5批次/千人，合格率稳定在98%以上",
+            "制造业产品质量合格率",
+            "研究制定《湖北省市场监管领域轻微违法行为不予处罚清单》",
+            "共青团中央 国务院 人民银行 iPhone 5G网络 3.5% 𠀀字 \u{e000}\u{e001}",
+            "市场主体数量",
+        ];
+        let tags = |j: &Jieba, text: &str| -> Vec<(String, String)> {
+            j.tag(text, true)
+                .iter()
+                .map(|t| (t.word.to_string(), t.tag.to_string()))
+                .collect()
+        };
+        let cut = |j: &Jieba, text: &str| -> Vec<String> {
+            j.cut(text, false)
+                .iter()
+                .map(|t| t.word.to_string())
+                .collect()
+        };
+        // A segmenter of its own, so that each text finds it holding only
+        // the characters of the texts before it.
+        let mut s = Segmenter::new();
+        for text in texts.iter().chain(texts.iter()) {
+            s.cover(text);
+            assert_eq!(total_freq(&s.jieba), total_freq(&whole));
+            assert_eq!(tags(&s.jieba, text), tags(&whole, text), "{text}");
+            assert_eq!(cut(&s.jieba, text), cut(&whole, text), "{text}");
+        }
+        // The shared one, from several threads at once.
+        std::thread::scope(|scope| {
+            for k in 0..4 {
+                let (whole, texts) = (&whole, &texts);
+                scope.spawn(move || {
+                    for text in texts.iter().cycle().skip(k).take(texts.len()) {
+                        let lazy = with_segmenter(text, |j| tags(j, text));
+                        assert_eq!(lazy, tags(whole, text), "{text}");
+                    }
+                });
+            }
+        });
+    }
+
+    #[test]
+    fn the_index_holds_every_entry_and_the_whole_total() {
+        let lines_in = |text: &str, r: &Range<usize>| lines(&text[r.clone()]).count();
+        let indexed: usize = GROUPS
+            .iter()
+            .map(|g| {
+                lines_in(CORE_DICT, &g.core)
+                    + USER_LINES[g.user.clone()]
+                        .iter()
+                        .map(|r| lines_in(USER_DICT, r))
+                        .sum::<usize>()
+            })
+            .sum();
+        assert_eq!(
+            indexed,
+            CORE_DICT.lines().count() + USER_DICT.lines().count()
+        );
+        for g in &GROUPS {
+            for (_, line) in lines(&CORE_DICT[g.core.clone()]) {
+                assert!(line.starts_with(g.first), "{line}");
+            }
+        }
+        // A segmenter that has loaded everything has no frequency left on
+        // its padding entry, and words weigh what the whole dictionary gives.
+        let mut s = Segmenter::new();
+        let all: String = GROUPS.iter().map(|g| g.first).collect();
+        s.cover(&all);
+        assert_eq!(s.loaded_freq, TOTAL);
+        let whole = whole();
+        assert_eq!(total_freq(&s.jieba), total_freq(&whole));
+        for text in ["市场主体", "人民银行", "市场主体数量", "\u{e000}"] {
+            assert_eq!(
+                s.jieba.suggest_freq(text),
+                whole.suggest_freq(text),
+                "{text}"
+            );
+        }
     }
 
     #[test]
@@ -140,6 +381,49 @@ mod tests {
             assert!(ends_with_org_or_place("国务院"));
             assert!(!ends_with_org_or_place("推进工作"));
             assert!(starts_with_place("咸宁高新区管委会办公室"));
+        }
+    }
+
+    /// The general reading of a line, as `Jieba::load_dict` does it.
+    fn read_generally(line: &str) -> Option<(&str, usize, &str)> {
+        let mut fields = line.split_whitespace();
+        let word = fields.next()?;
+        let freq = fields.next().map_or(0, |f| f.parse().unwrap());
+        Some((word, freq, fields.next().unwrap_or("")))
+    }
+
+    #[test]
+    fn dictionary_lines_are_read_as_split_whitespace_reads_them() {
+        for dict in [
+            include_str!("data/jieba/core_dict.txt"),
+            include_str!("data/user_dict.txt"),
+        ] {
+            for line in dict.lines() {
+                assert_eq!(entry(line), read_generally(line), "{line:?}");
+            }
+        }
+        for line in [
+            "",
+            " ",
+            "\u{e000} 2923711 x",
+            "词 5",
+            "词",
+            "词  5 n",
+            "词 5 n ",
+            "词 5 n extra",
+            "词\u{3000}5 n",
+            "词\u{a0}5 n",
+            "词\u{2003}5 n",
+            "词\u{85}5 n",
+            "词 5\u{1680}n",
+            "词 5\u{3000}n",
+            "词\t5 n",
+            "\u{3000}词 5 n",
+            "词 005 n",
+            "词 12345678901234 nz",
+            "ā 3 x",
+        ] {
+            assert_eq!(entry(line), read_generally(line), "{line:?}");
         }
     }
 

@@ -101,9 +101,9 @@ pub fn describe(e: &crate::Error) -> String {
 
 /// Run `f`, turning a panic into an error message. Every read of the
 /// batch layer passes here, so the first one also starts building the
-/// segmenter in the background ([`crate::lexicon::prewarm`]).
+/// rules' automata in the background ([`crate::prewarm`]).
 fn guarded<T>(f: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
-    crate::lexicon::prewarm();
+    crate::prewarm();
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
         Ok(r) => r,
         Err(p) => {

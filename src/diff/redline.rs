@@ -7,7 +7,7 @@
 //! traditional → simplified) with whitespace removed, then diffed with
 //! `similar`.
 
-use crate::lexicon::jieba;
+use crate::lexicon::with_segmenter;
 use crate::repair::{fold, fold_char};
 use regex::Regex;
 use serde::{Deserialize, Serialize};
@@ -72,8 +72,12 @@ pub fn tokenize(s: &str) -> Vec<Token> {
             return;
         }
         let base = byte_to_char(from_b);
-        for t in jieba().cut(&folded[from_b..to_b], true) {
-            push(base + t.start, base + t.end, out);
+        let part = &folded[from_b..to_b];
+        let spans: Vec<(usize, usize)> = with_segmenter(part, |j| {
+            j.cut(part, true).iter().map(|t| (t.start, t.end)).collect()
+        });
+        for (start, end) in spans {
+            push(base + start, base + end, out);
         }
     };
     let mut last = 0;

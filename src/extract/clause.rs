@@ -80,6 +80,20 @@ enum Role {
 }
 
 /// Role words (`data/role_words.txt`), longest first.
+/// Build this module's automata and regexes now instead of on first use.
+pub(crate) fn prepare() {
+    LazyLock::force(&ROLE_WORDS);
+    LazyLock::force(&NOTES);
+    LazyLock::force(&LABEL);
+    LazyLock::force(&HEADING_WORD);
+    LazyLock::force(&LABEL_LINE);
+    LazyLock::force(&FIRST_IS_LEAD);
+    LazyLock::force(&DEADLINE_PART);
+    LazyLock::force(&ROLE_WORD_AUTOMATON);
+    LazyLock::force(&SENTENCE_MARKS);
+    LazyLock::force(&DEADLINE_CELL);
+}
+
 static ROLE_WORDS: LazyLock<Vec<(&'static str, Role)>> = LazyLock::new(|| {
     let mut v: Vec<(&str, Role)> = include_str!("../data/role_words.txt")
         .lines()

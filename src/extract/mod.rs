@@ -15,6 +15,17 @@ use clause::Slot;
 use std::collections::HashSet;
 use std::ops::Range;
 
+/// Build the automata, regexes and tables of extraction now instead of on
+/// first use: worth doing while another thread builds the segmenter
+/// ([`crate::lexicon::prewarm`]), which extraction would otherwise wait for
+/// before building them.
+pub fn prepare() {
+    clause::prepare();
+    numeral::prepare();
+    org::prepare();
+    target::prepare();
+}
+
 /// Warning attached to an item whose clause has `责任单位` twice.
 pub const DUPLICATE_LABEL: &str = "duplicate-label";
 

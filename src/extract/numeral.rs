@@ -167,6 +167,11 @@ const START_CHARS: &[char] = &[
 
 /// Characters that fold into one of [`START_CHARS`]: the scan folds only
 /// these (others can neither start a numeral nor be a minus sign).
+/// Build this module's tables now instead of on first use.
+pub(crate) fn prepare() {
+    LazyLock::force(&FOLDS_INTO_START);
+}
+
 static FOLDS_INTO_START: LazyLock<FoldsInto> = LazyLock::new(|| FoldsInto::new(START_CHARS));
 
 /// Whether a numeral may start with `c`: an Arabic or Chinese digit or unit

@@ -10,6 +10,11 @@ use std::sync::LazyLock;
 /// Organization-name endings (data file) by their last character, each
 /// list longest first: a name can only end with the endings of its own
 /// last character.
+/// Build this module's tables now instead of on first use.
+pub(crate) fn prepare() {
+    LazyLock::force(&ENDINGS_BY_LAST);
+}
+
 static ENDINGS_BY_LAST: LazyLock<rustc_hash::FxHashMap<char, Vec<&'static str>>> =
     LazyLock::new(|| {
         let mut endings: Vec<&str> = include_str!("../data/org_endings.txt")

@@ -39,6 +39,14 @@ struct UnitMatcher {
     automaton: AhoCorasick,
 }
 
+/// Build this module's automata and regexes now instead of on first use.
+pub(crate) fn prepare() {
+    LazyLock::force(&UNITS);
+    LazyLock::force(&DEADLINE);
+    LazyLock::force(&PAREN);
+    LazyLock::force(&GOAL_WORDS);
+}
+
 static UNITS: LazyLock<UnitMatcher> = LazyLock::new(|| {
     let mut names: Vec<&str> = Vec::new();
     for name in [

@@ -120,15 +120,17 @@ fn remove_spliced_headers(text: &str) -> Cow<'_, str> {
         if window.contains('\n') || window.is_empty() {
             continue;
         }
-        let tags = crate::lexicon::jieba().tag(window, false);
-        let mut start = None;
-        for t in tags.iter().rev() {
-            if t.tag == "ns" {
-                start = Some(window_start + t.byte_start);
-            } else {
-                break;
+        let start = crate::lexicon::with_segmenter(window, |j| {
+            let mut start = None;
+            for t in j.tag(window, false).iter().rev() {
+                if t.tag == "ns" {
+                    start = Some(window_start + t.byte_start);
+                } else {
+                    break;
+                }
             }
-        }
+            start
+        });
         let Some(start) = start else { continue };
         // Only when something precedes on the same line (spliced, not a header line).
         if start == 0 || text[..start].ends_with('\n') {

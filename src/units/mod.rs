@@ -18,6 +18,12 @@ impl crate::extract::UnitResolver for Aliases {
 }
 use std::ops::Range;
 
+/// Build the built-in department table now instead of on first use (see
+/// [`crate::extract::prepare`]).
+pub fn prepare() {
+    alias::Departments::builtin();
+}
+
 /// Resolve the units of one list. `f` is the item's text with its folded
 /// view; `list` a folded byte range into it; `chars` the char positions of
 /// `f.folded`, for each unit's `span` (where its `raw` was read).
