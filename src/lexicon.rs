@@ -337,6 +337,31 @@ mod tests {
     }
 
     #[test]
+    fn a_panic_while_segmenting_leaves_the_segmenter_usable() {
+        // The batch layer turns a panic into an error and goes on: the
+        // segmenter must still answer, loaded or not.
+        for text in ["龟龙麟凤", "市场"] {
+            let r = std::panic::catch_unwind(|| with_segmenter(text, |_| panic!("in f")));
+            assert!(r.is_err());
+        }
+        let whole = whole();
+        for text in ["龟龙麟凤在市场", "咸宁高新区"] {
+            let lazy = with_segmenter(text, |j| {
+                j.cut(text, true)
+                    .iter()
+                    .map(|t| t.word.to_string())
+                    .collect::<Vec<_>>()
+            });
+            let full: Vec<_> = whole
+                .cut(text, true)
+                .iter()
+                .map(|t| t.word.to_string())
+                .collect();
+            assert_eq!(lazy, full);
+        }
+    }
+
+    #[test]
     fn the_index_holds_every_entry_and_the_whole_total() {
         let lines_in = |text: &str, r: &Range<usize>| lines(&text[r.clone()]).count();
         let indexed: usize = GROUPS
