@@ -1,9 +1,10 @@
 //! Build script: the index of the segmenter's dictionaries (`src/lexicon.rs`),
 //! computed at compile time so that a process starts without reading the
 //! 57,000 lines of the dictionary. For each first character of a word: the
-//! byte range of its lines in `core_dict.txt` (the file is sorted, so they
-//! are together), the byte ranges of its lines in `user_dict.txt`, and the
-//! frequency its words add to the dictionary's total; and that total. Lines
+//! byte range of its lines in `core_dict.txt` (the file must be sorted, so
+//! that they are together and a binary search finds the words of any
+//! prefix), the byte ranges of its lines in `user_dict.txt`; and the
+//! dictionary's total frequency. Lines
 //! are read as `Jieba::load_dict` reads them (`split_whitespace`; a missing
 //! frequency is 0; a later entry of a word replaces its frequency).
 
@@ -50,7 +51,14 @@ fn main() {
     let mut groups: BTreeMap<char, Group> = BTreeMap::new();
     let mut freq_of: HashMap<String, u64> = HashMap::new();
     for (path, text, is_core) in [(CORE, &core, true), (USER, &user, false)] {
+        let mut previous = "";
         for (range, line) in lines(text) {
+            // `lexicon` finds the words of a prefix by a binary search over
+            // the lines.
+            if is_core && line.as_bytes() <= previous.as_bytes() {
+                panic!("{path}: {line:?} comes after {previous:?}; sort the file");
+            }
+            previous = line;
             let Some((word, freq)) = word_and_freq(path, line) else {
                 continue;
             };
@@ -88,10 +96,9 @@ fn main() {
         user_lines.extend(g.user.iter().copied());
         writeln!(
             rows,
-            "    Group {{ first: {:?}, core: {start}..{end}, user: {u0}..{}, freq: {} }},",
+            "    Group {{ first: {:?}, core: {start}..{end}, user: {u0}..{} }},",
             c,
             user_lines.len(),
-            g.freq
         )
         .unwrap();
     }

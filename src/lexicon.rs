@@ -40,9 +40,6 @@ struct Group {
     core: Range<usize>,
     /// Its lines in `USER_DICT`: a range of `USER_LINES`.
     user: Range<usize>,
-    /// The frequency its words add to the total once loaded (an entry of
-    /// the user dictionary replaces the frequency of the same word before it).
-    freq: usize,
 }
 
 // `TOTAL`, `USER_LINES` and `GROUPS`, made by `build.rs` from the two
@@ -71,12 +68,14 @@ fn lines(text: &str) -> impl Iterator<Item = (Range<usize>, &str)> {
         })
 }
 
-/// The segmenter and the characters whose words it holds.
+/// The segmenter and the parts of the dictionary it holds.
 struct Segmenter {
     jieba: Jieba,
-    /// One bit per character of the Basic Multilingual Plane.
-    loaded: Vec<u64>,
-    loaded_beyond: FxHashSet<char>,
+    /// Characters whose one-character word is loaded (and their group
+    /// read), and whether any word starts with them.
+    singles: FxHashMap<char, bool>,
+    /// Pairs of characters whose words (starting with the pair) are loaded.
+    pairs: FxHashSet<(char, char)>,
     /// Frequency of the words loaded.
     loaded_freq: usize,
 }
@@ -87,64 +86,143 @@ impl Segmenter {
         jieba.add_word(NOT_LOADED, Some(TOTAL), Some("x"));
         Segmenter {
             jieba,
-            loaded: vec![0; 0x1_0000 / 64],
-            loaded_beyond: FxHashSet::default(),
+            singles: FxHashMap::default(),
+            pairs: FxHashSet::default(),
             loaded_freq: 0,
         }
     }
 
-    /// Whether the words starting with `c` are loaded.
-    fn is_loaded(&self, c: char) -> bool {
-        let i = c as usize;
-        match self.loaded.get(i / 64) {
-            Some(bits) => bits & (1 << (i % 64)) != 0,
-            None => self.loaded_beyond.contains(&c),
+    /// Whether every word `text` can hold is loaded: a word in `text` is
+    /// one of its characters, or starts with two of its characters in a row.
+    fn covers(&self, text: &str) -> bool {
+        let mut chars = text.chars().peekable();
+        while let Some(c) = chars.next() {
+            match self.singles.get(&c) {
+                None => return false,
+                Some(false) => continue,
+                Some(true) => {}
+            }
+            if let Some(&next) = chars.peek()
+                && !self.pairs.contains(&(c, next))
+            {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// Load every word `text` can hold. The padding entry is set after each
+    /// part, so a panic between two leaves a segmenter that is right for
+    /// what it has loaded.
+    fn cover(&mut self, text: &str) {
+        let mut chars = text.chars().peekable();
+        while let Some(c) = chars.next() {
+            let starts_words = match self.singles.get(&c) {
+                Some(&known) => known,
+                None => {
+                    self.load(c, None);
+                    let known = group(c).is_some();
+                    self.singles.insert(c, known);
+                    known
+                }
+            };
+            if starts_words
+                && let Some(&next) = chars.peek()
+                && !self.pairs.contains(&(c, next))
+            {
+                self.load(c, Some(next));
+                self.pairs.insert((c, next));
+            }
         }
     }
 
-    /// Whether every word `text` can hold is loaded.
-    fn covers(&self, text: &str) -> bool {
-        text.chars().all(|c| self.is_loaded(c))
-    }
-
-    /// Load the words starting with any character of `text`. The padding
-    /// entry is set after each character's words, so a panic between two
-    /// characters leaves a segmenter that is right for what it has loaded.
-    fn cover(&mut self, text: &str) {
-        for c in text.chars() {
-            if self.is_loaded(c) {
+    /// Load the words that are `first` alone (`second` None) or start with
+    /// `first` then `second`: a block of the sorted core dictionary, found
+    /// by a binary search, and the user dictionary's entries among them.
+    fn load(&mut self, first: char, second: Option<char>) {
+        let Some(g) = group(first) else { return };
+        let mut prefix = [0u8; 8];
+        let mut n = first.encode_utf8(&mut prefix).len();
+        // A word alone is followed by the space before its frequency; a
+        // longer one by its second character.
+        let (lo, hi) = match second {
+            None => {
+                prefix[n] = b' ';
+                let lo = prefix[..=n].to_vec();
+                prefix[n] = b' ' + 1;
+                (lo, prefix[..=n].to_vec())
+            }
+            Some(c) => {
+                n += c.encode_utf8(&mut prefix[n..]).len();
+                let lo = prefix[..n].to_vec();
+                prefix[n - 1] += 1;
+                (lo, prefix[..n].to_vec())
+            }
+        };
+        let block = &CORE_DICT[g.core.clone()];
+        let start = first_line_not_below(block.as_bytes(), &lo);
+        let end = first_line_not_below(block.as_bytes(), &hi);
+        let belongs = |word: &str| {
+            let mut chars = word.chars();
+            chars.next() == Some(first) && chars.next() == second
+        };
+        let user: Vec<(&str, usize, &str)> = USER_LINES[g.user.clone()]
+            .iter()
+            .filter_map(|r| entry(lines(&USER_DICT[r.clone()]).next()?.1))
+            .filter(|(word, _, _)| belongs(word))
+            .collect();
+        // The frequency each of the user dictionary's words has so far:
+        // its entries replace it.
+        let mut freq_of: Vec<(&str, usize)> = Vec::new();
+        let mut freq = 0;
+        for (_, line) in lines(&block[start..end]) {
+            // (A second character that ends a word, a space, finds the
+            // word alone, which is not in this part.)
+            let Some((word, f, tag)) = entry(line).filter(|e| belongs(e.0)) else {
                 continue;
+            };
+            self.jieba.add_word(word, Some(f), Some(tag));
+            freq += f;
+            if user.iter().any(|u| u.0 == word) {
+                freq_of.push((word, f));
             }
-            if let Some(g) = group(c) {
-                for (_, line) in lines(&CORE_DICT[g.core.clone()]) {
-                    add(&mut self.jieba, line);
+        }
+        for (word, f, tag) in user {
+            self.jieba.add_word(word, Some(f), Some(tag));
+            match freq_of.iter_mut().find(|(w, _)| *w == word) {
+                Some((_, before)) => {
+                    freq = freq + f - *before;
+                    *before = f;
                 }
-                for r in &USER_LINES[g.user.clone()] {
-                    for (_, line) in lines(&USER_DICT[r.clone()]) {
-                        add(&mut self.jieba, line);
-                    }
-                }
-                self.loaded_freq += g.freq;
-                self.jieba
-                    .add_word(NOT_LOADED, Some(TOTAL - self.loaded_freq), Some("x"));
-            }
-            let i = c as usize;
-            match self.loaded.get_mut(i / 64) {
-                Some(bits) => *bits |= 1 << (i % 64),
                 None => {
-                    self.loaded_beyond.insert(c);
+                    freq += f;
+                    freq_of.push((word, f));
                 }
             }
+        }
+        if freq > 0 {
+            self.loaded_freq += freq;
+            self.jieba
+                .add_word(NOT_LOADED, Some(TOTAL - self.loaded_freq), Some("x"));
         }
     }
 }
 
-/// Add one dictionary line, as `Jieba::load_dict` does (a later entry of a
-/// word replaces its frequency).
-fn add(j: &mut Jieba, line: &str) {
-    if let Some((word, freq, tag)) = entry(line) {
-        j.add_word(word, Some(freq), Some(tag));
+/// Byte offset of the first line of `block` (whole sorted lines) that is
+/// not below `key`, byte by byte.
+fn first_line_not_below(block: &[u8], key: &[u8]) -> usize {
+    let (mut lo, mut hi) = (0, block.len());
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        let start = memchr::memrchr(b'\n', &block[lo..mid]).map_or(lo, |i| lo + i + 1);
+        let end = memchr::memchr(b'\n', &block[start..]).map_or(block.len(), |i| start + i + 1);
+        if &block[start..end] < key {
+            lo = end;
+        } else {
+            hi = start;
+        }
     }
+    lo
 }
 
 /// The process's segmenter, shared by every thread.
@@ -300,6 +378,8 @@ mod tests {
             "研究制定《湖北省市场监管领域轻微违法行为不予处罚清单》",
             "共青团中央 国务院 人民银行 iPhone 5G网络 3.5% 𠀀字 \u{e000}\u{e001}",
             "市场主体数量",
+            "国家标准、行业标准、质检中心、合格率、死亡率、财务处",
+            "标准化国家标准化管理委员会财务处处长",
         ];
         let tags = |j: &Jieba, text: &str| -> Vec<(String, String)> {
             j.tag(text, true)
@@ -386,8 +466,11 @@ mod tests {
         // A segmenter that has loaded everything has no frequency left on
         // its padding entry, and words weigh what the whole dictionary gives.
         let mut s = Segmenter::new();
-        let all: String = GROUPS.iter().map(|g| g.first).collect();
-        s.cover(&all);
+        for dict in [CORE_DICT, USER_DICT] {
+            for (_, line) in lines(dict) {
+                s.cover(entry(line).unwrap().0);
+            }
+        }
         assert_eq!(s.loaded_freq, TOTAL);
         let whole = whole();
         assert_eq!(total_freq(&s.jieba), total_freq(&whole));
