@@ -16,9 +16,8 @@ use std::collections::HashSet;
 use std::ops::Range;
 
 /// Build the automata, regexes and tables of extraction now instead of on
-/// first use: worth doing while another thread builds the segmenter
-/// ([`crate::lexicon::prewarm`]), which extraction would otherwise wait for
-/// before building them.
+/// first use: [`crate::prewarm`] does it on another thread while the first
+/// notice is decoded, repaired and segmented.
 pub fn prepare() {
     clause::prepare();
     numeral::prepare();
