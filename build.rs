@@ -80,46 +80,34 @@ fn main() {
         }
     }
     let total: u64 = groups.values().map(|g| g.freq).sum();
-    let mut out = String::new();
-    writeln!(out, "/// Total frequency of the whole dictionary.").unwrap();
-    writeln!(out, "const TOTAL: usize = {total};").unwrap();
-    writeln!(
-        out,
-        "/// Lines of the user dictionary: byte ranges, grouped by first character."
-    )
-    .unwrap();
-    let mut user_lines = Vec::new();
+    let mut user_lines = String::new();
+    let mut user_count = 0;
     let mut rows = String::new();
     for (c, g) in &groups {
         let (start, end) = g.core.unwrap_or((0, 0));
-        let u0 = user_lines.len();
-        user_lines.extend(g.user.iter().copied());
+        let u0 = user_count;
+        for (s, e) in &g.user {
+            writeln!(user_lines, "    {s}..{e},").unwrap();
+        }
+        user_count += g.user.len();
         writeln!(
             rows,
-            "    Group {{ first: {:?}, core: {start}..{end}, user: {u0}..{} }},",
-            c,
-            user_lines.len(),
+            "    Group {{ first: {c:?}, core: {start}..{end}, user: {u0}..{user_count} }},"
         )
         .unwrap();
     }
-    writeln!(
-        out,
-        "static USER_LINES: [std::ops::Range<usize>; {}] = [",
-        user_lines.len()
-    )
-    .unwrap();
-    for (s, e) in &user_lines {
-        writeln!(out, "    {s}..{e},").unwrap();
-    }
-    writeln!(out, "];").unwrap();
-    writeln!(
-        out,
-        "/// The groups, by first character (sorted, for a binary search)."
-    )
-    .unwrap();
-    writeln!(out, "static GROUPS: [Group; {}] = [", groups.len()).unwrap();
-    out.push_str(&rows);
-    writeln!(out, "];").unwrap();
+    let out = format!(
+        "/// Total frequency of the whole dictionary.
+const TOTAL: usize = {total};
+/// Lines of the user dictionary: byte ranges, grouped by first character.
+static USER_LINES: [std::ops::Range<usize>; {user_count}] = [
+{user_lines}];
+/// The groups, by first character (sorted, for a binary search).
+static GROUPS: [Group; {}] = [
+{rows}];
+",
+        groups.len()
+    );
     let dest = std::path::Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"))
         .join("lexicon_index.rs");
     std::fs::write(dest, out).expect("the index can be written");

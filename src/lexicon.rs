@@ -57,20 +57,6 @@ fn group(c: char) -> Option<&'static Group> {
         .map(|i| &GROUPS[i])
 }
 
-/// The lines of `text` without their line ends, with their byte ranges
-/// (line end included).
-fn lines(text: &str) -> impl Iterator<Item = (Range<usize>, &str)> {
-    let mut start = 0;
-    memchr::memchr_iter(b'\n', text.as_bytes())
-        .map(|i| i + 1)
-        .chain((!text.ends_with('\n') && !text.is_empty()).then_some(text.len()))
-        .map(move |end| {
-            let range = start..end;
-            start = end;
-            (range.clone(), text[range].trim_end_matches(['\n', '\r']))
-        })
-}
-
 /// The segmenter and the parts of the dictionary it holds.
 struct Segmenter {
     jieba: Jieba,
@@ -171,14 +157,14 @@ impl Segmenter {
         };
         let user: Vec<(&str, usize, &str)> = USER_LINES[g.user.clone()]
             .iter()
-            .filter_map(|r| entry(lines(&USER_DICT[r.clone()]).next()?.1))
+            .filter_map(|r| entry(USER_DICT[r.clone()].lines().next()?))
             .filter(|(word, _, _)| belongs(word))
             .collect();
         // The frequency each of the user dictionary's words has so far:
         // its entries replace it.
         let mut freq_of: Vec<(&str, usize)> = Vec::new();
         let mut freq = 0;
-        for (_, line) in lines(&block[start..end]) {
+        for line in block[start..end].lines() {
             // (A second character that ends a word, a space, finds the
             // word alone, which is not in this part.)
             let Some((word, f, tag)) = entry(line).filter(|e| belongs(e.0)) else {
@@ -249,8 +235,7 @@ pub fn with_segmenter<R>(text: &str, f: impl FnOnce(&Jieba) -> R) -> R {
 /// The word, frequency and tag of a dictionary line, as `split_whitespace`
 /// reads them. The embedded dictionaries are written `word freq tag` with
 /// single spaces, which is read byte by byte: the general reading decodes
-/// every character to test it for whitespace, a third of the dictionary's
-/// build. A line of any other shape, or with a byte that may begin a
+/// every character to test it for whitespace. A line of any other shape, or with a byte that may begin a
 /// whitespace character (ASCII ones, and the lead bytes of U+0085, U+00A0,
 /// U+1680, U+2000–U+205F and U+3000; no Han character has them), is read
 /// the general way.
@@ -446,7 +431,7 @@ mod tests {
 
     #[test]
     fn the_index_holds_every_entry_and_the_whole_total() {
-        let lines_in = |text: &str, r: &Range<usize>| lines(&text[r.clone()]).count();
+        let lines_in = |text: &str, r: &Range<usize>| text[r.clone()].lines().count();
         let indexed: usize = GROUPS
             .iter()
             .map(|g| {
@@ -462,7 +447,7 @@ mod tests {
             CORE_DICT.lines().count() + USER_DICT.lines().count()
         );
         for g in &GROUPS {
-            for (_, line) in lines(&CORE_DICT[g.core.clone()]) {
+            for line in CORE_DICT[g.core.clone()].lines() {
                 assert!(line.starts_with(g.first), "{line}");
             }
         }
@@ -470,7 +455,7 @@ mod tests {
         // its padding entry, and words weigh what the whole dictionary gives.
         let mut s = Segmenter::new();
         for dict in [CORE_DICT, USER_DICT] {
-            for (_, line) in lines(dict) {
+            for line in dict.lines() {
                 s.cover(entry(line).unwrap().0);
             }
         }
