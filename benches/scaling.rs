@@ -12,6 +12,7 @@
 //! ```
 
 use fengong::{Options, parse_bytes};
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 /// Largest allowed time ratio for a doubling of the input.
@@ -25,11 +26,15 @@ struct Shape {
     make: fn(usize) -> Input,
 }
 
-/// What a shape produces: a file to parse, or two plans to diff.
+/// What a shape produces: a file to parse, two plans to diff, or the
+/// inputs of a batch whose output paths are laid out.
 enum Input {
     File(&'static str, Vec<u8>),
     /// Two parsed plans and their total text size (only the diff is timed).
     Diff(Box<(fengong::Notice, fengong::Notice)>, usize),
+    /// The files of a batch (only `batch::output_paths` is timed: the
+    /// `--out-dir` layout, collisions included).
+    Batch(Vec<fengong::batch::Input>),
 }
 
 impl Input {
@@ -37,6 +42,7 @@ impl Input {
         match self {
             Input::File(_, b) => b.len(),
             Input::Diff(_, len) => *len,
+            Input::Batch(files) => files.iter().map(|i| i.path.as_os_str().len()).sum(),
         }
     }
 }
@@ -181,6 +187,26 @@ const SHAPES: &[Shape] = &[
             )
         },
     },
+    Shape {
+        name: "many files to --out-dir",
+        base: 20_000,
+        make: |n| {
+            // Files in folders of a hundred; one in ten has a twin of
+            // another format (`k.txt`, `k.docx`), whose outputs collide.
+            let files = (0..n)
+                .map(|k| {
+                    let ext = if k % 10 == 1 { "docx" } else { "txt" };
+                    let stem = if k % 10 == 1 { k - 1 } else { k };
+                    let relative = PathBuf::from(format!("d{}/n{stem:06}.{ext}", k / 100));
+                    fengong::batch::Input {
+                        path: Path::new("notices").join(&relative),
+                        relative,
+                    }
+                })
+                .collect();
+            Input::Batch(files)
+        },
+    },
 ];
 
 fn run(input: &Input, opts: &Options) -> Duration {
@@ -193,6 +219,10 @@ fn run(input: &Input, opts: &Options) -> Duration {
         Input::Diff(plans, _) => {
             let d = fengong::diff::diff(&plans.0, &plans.1);
             std::hint::black_box(&d);
+        }
+        Input::Batch(files) => {
+            let outs = fengong::batch::output_paths(files, Path::new("out"), "json");
+            std::hint::black_box(&outs);
         }
     }
     t.elapsed()
