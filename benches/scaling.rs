@@ -188,6 +188,53 @@ const SHAPES: &[Shape] = &[
         },
     },
     Shape {
+        name: "nested quotations",
+        base: 5_000,
+        make: |n| {
+            text(format!(
+                "一、任务\n1.推进{}工作达到5家{}\n",
+                "“".repeat(n),
+                "”".repeat(n)
+            ))
+        },
+    },
+    Shape {
+        name: "many clauses in one paragraph",
+        base: 5_000,
+        make: |n| {
+            let mut s = String::from("一、任务\n1.");
+            for k in 0..n {
+                s.push_str(&format!(
+                    "推进第{k}项工作（牵头单位：省局第{}处；责任单位：各市、州、县市场监管局）",
+                    k % 500
+                ));
+            }
+            text(s + "\n")
+        },
+    },
+    Shape {
+        name: "many label lines",
+        base: 5_000,
+        make: |n| {
+            let mut s = String::from("一、任务\n1.推进工作。\n");
+            for k in 0..n {
+                s.push_str(&format!("牵头单位：省局第{k}处\n"));
+            }
+            text(s)
+        },
+    },
+    Shape {
+        name: "many assignment sentences",
+        base: 5_000,
+        make: |n| {
+            let mut s = String::from("一、任务\n1.推进工作。");
+            for k in 0..n {
+                s.push_str(&format!("省局第{k}处负责落实。"));
+            }
+            text(s + "\n")
+        },
+    },
+    Shape {
         name: "many files to --out-dir",
         base: 20_000,
         make: |n| {

@@ -476,6 +476,7 @@ pub fn extract_targets(f: &Folded, skip: &[Range<usize>]) -> Vec<Target> {
     let mut cur = Cursor::default();
     let mut out: Vec<Target> = Vec::new();
     let mut prev_end_cmp: Option<(usize, String)> = None;
+    let mut in_skip = Coverage::new(skip);
     for n in numeral::scan(text) {
         let start = n.span.start;
         // The upper end of a range already read (`7.5%—8%`).
@@ -488,7 +489,7 @@ pub fn extract_targets(f: &Folded, skip: &[Range<usize>]) -> Vec<Target> {
         }
         if skipped.get(next_skipped).is_some_and(|r| r.start <= start)
             || cur.in_parens()
-            || skip.iter().any(|r| r.contains(&start))
+            || in_skip.covers(start)
         {
             continue;
         }
@@ -498,6 +499,44 @@ pub fn extract_targets(f: &Folded, skip: &[Range<usize>]) -> Vec<Target> {
         }
     }
     out
+}
+
+/// Whether positions, asked in increasing order, lie in any of a set of
+/// ranges: the ranges sorted by start, a cursor past those that start at or
+/// before the last position asked, and the largest end among them. A pass
+/// over an item is linear in its numbers and ranges together (testing each
+/// number against every clause was quadratic in an item of thousands of
+/// clauses).
+struct Coverage {
+    ranges: Vec<Range<usize>>,
+    next: usize,
+    max_end: usize,
+}
+
+impl Coverage {
+    fn new(ranges: &[Range<usize>]) -> Self {
+        let mut ranges = ranges.to_vec();
+        ranges.sort_by_key(|r| r.start);
+        Coverage {
+            ranges,
+            next: 0,
+            max_end: 0,
+        }
+    }
+
+    /// Whether `at` lies in a range; `at` must not be below the last one asked.
+    fn covers(&mut self, at: usize) -> bool {
+        while let Some(r) = self.ranges.get(self.next)
+            && r.start <= at
+        {
+            // An empty range covers nothing.
+            if r.start < r.end {
+                self.max_end = self.max_end.max(r.end);
+            }
+            self.next += 1;
+        }
+        at < self.max_end
+    }
 }
 
 /// One target from a numeral, with the byte offset where its `raw` ends.
@@ -921,17 +960,49 @@ fn tail(s: &str, n: usize) -> &str {
 /// states goals (`“引进人才达到1000名左右、覆盖率达到90%”`) is read like the
 /// rest of the text. An unclosed mark runs to the end of its line. One pass,
 /// sorted and merged.
+///
+/// A quotation states goals when it is [long enough](long_enough_for_goals)
+/// and holds a [goal mark](has_goal_mark). Whether it holds one is put
+/// together from its parts: the text between its nested quotations is
+/// searched when the next one opens or it closes, and a nested quotation
+/// passes its answer up, so every byte is searched once however deep the
+/// quotations nest (searching each quotation whole took time quadratic in
+/// the depth). No goal mark holds a quotation mark, so none straddles one.
 fn skipped_regions(text: &str) -> Vec<Range<usize>> {
+    /// An open quotation: where it starts, where the part of its inside
+    /// not yet searched starts, and whether a goal mark was found so far.
+    struct Open {
+        start: usize,
+        unsearched: usize,
+        marked: bool,
+    }
+    let quote_len = '“'.len_utf8();
     let mut regions = Vec::new();
-    let (mut quotes, mut titles): (Vec<usize>, Vec<usize>) = (Vec::new(), Vec::new());
+    let mut quotes: Vec<Open> = Vec::new();
+    let mut titles: Vec<usize> = Vec::new();
     for (i, c) in crate::repair::scan::punctuation_indices(text) {
         match c {
-            '“' => quotes.push(i),
+            '“' => {
+                if let Some(outer) = quotes.last_mut() {
+                    outer.marked |= has_goal_mark(&text[outer.unsearched..i]);
+                }
+                quotes.push(Open {
+                    start: i,
+                    unsearched: i + quote_len,
+                    marked: false,
+                });
+            }
             '”' => {
-                if let Some(s) = quotes.pop()
-                    && !states_goals(&text[s + '“'.len_utf8()..i])
-                {
-                    regions.push(s..i + c.len_utf8());
+                if let Some(q) = quotes.pop() {
+                    let marked = q.marked || has_goal_mark(&text[q.unsearched..i]);
+                    let inner = &text[q.start + quote_len..i];
+                    if !(marked && long_enough_for_goals(inner)) {
+                        regions.push(q.start..i + c.len_utf8());
+                    }
+                    if let Some(outer) = quotes.last_mut() {
+                        outer.marked |= marked;
+                        outer.unsearched = i + c.len_utf8();
+                    }
                 }
             }
             '《' => titles.push(i),
@@ -941,14 +1012,14 @@ fn skipped_regions(text: &str) -> Vec<Range<usize>> {
                 }
             }
             '\n' => {
-                for s in quotes.drain(..).chain(titles.drain(..)) {
+                for s in quotes.drain(..).map(|q| q.start).chain(titles.drain(..)) {
                     regions.push(s..i);
                 }
             }
             _ => {}
         }
     }
-    for s in quotes.into_iter().chain(titles) {
+    for s in quotes.into_iter().map(|q| q.start).chain(titles) {
         regions.push(s..text.len());
     }
     regions.sort_by_key(|r| r.start);
@@ -962,9 +1033,15 @@ fn skipped_regions(text: &str) -> Vec<Range<usize>> {
     merged
 }
 
-/// A quotation long enough to state goals, with a comparator in it.
-fn states_goals(inner: &str) -> bool {
-    inner.chars().count() >= 8 && (inner.contains('%') || GOAL_WORDS.is_match(inner))
+/// Eight characters or more: a quotation shorter than that is a name or a
+/// slogan, whatever it holds.
+fn long_enough_for_goals(inner: &str) -> bool {
+    inner.chars().nth(7).is_some()
+}
+
+/// Whether `s` holds `%` or a comparator word ([`GOAL_WORDS`]).
+fn has_goal_mark(s: &str) -> bool {
+    s.contains('%') || GOAL_WORDS.is_match(s)
 }
 
 /// The comparator words of [`BEFORE`] and [`AFTER`] but `内`, as one automaton.
@@ -1074,6 +1151,95 @@ mod tests {
         assert!(match_unit("推进", 0).is_none());
     }
     use super::*;
+
+    /// [`skipped_regions`] as it was written first: each quotation searched
+    /// whole when it closes.
+    fn skipped_regions_searching_each_quotation(text: &str) -> Vec<Range<usize>> {
+        let states_goals = |inner: &str| {
+            inner.chars().count() >= 8 && (inner.contains('%') || GOAL_WORDS.is_match(inner))
+        };
+        let mut regions = Vec::new();
+        let (mut quotes, mut titles): (Vec<usize>, Vec<usize>) = (Vec::new(), Vec::new());
+        for (i, c) in text.char_indices() {
+            match c {
+                '“' => quotes.push(i),
+                '”' => {
+                    if let Some(s) = quotes.pop()
+                        && !states_goals(&text[s + '“'.len_utf8()..i])
+                    {
+                        regions.push(s..i + c.len_utf8());
+                    }
+                }
+                '《' => titles.push(i),
+                '》' => {
+                    if let Some(s) = titles.pop() {
+                        regions.push(s..i + c.len_utf8());
+                    }
+                }
+                '\n' => {
+                    for s in quotes.drain(..).chain(titles.drain(..)) {
+                        regions.push(s..i);
+                    }
+                }
+                _ => {}
+            }
+        }
+        for s in quotes.into_iter().chain(titles) {
+            regions.push(s..text.len());
+        }
+        regions.sort_by_key(|r| r.start);
+        let mut merged: Vec<Range<usize>> = Vec::new();
+        for r in regions {
+            match merged.last_mut() {
+                Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+                _ => merged.push(r),
+            }
+        }
+        merged
+    }
+
+    #[test]
+    fn nested_quotations_are_judged_as_when_each_is_searched_whole() {
+        // Every string of up to five pieces: quotation and title marks, a
+        // line break, goal words whole and split by a mark, `%`, filler,
+        // and whole quotations holding a mark (so an outer quotation long
+        // enough may owe its mark to a nested one).
+        let pieces = [
+            "“",
+            "”",
+            "《",
+            "》",
+            "\n",
+            "达到",
+            "达",
+            "到",
+            "%",
+            "甲乙丙丁",
+            "甲",
+            "“达到”",
+            "“%”",
+        ];
+        for t in crate::repair::scan::every_string(&pieces, 5) {
+            assert_eq!(
+                skipped_regions(&t),
+                skipped_regions_searching_each_quotation(&t),
+                "{t:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn covered_positions_are_those_some_range_contains() {
+        let ranges = [5..9, 0..2, 3..3, 4..12, 20..21, 20..25, 30..31];
+        let mut coverage = Coverage::new(&ranges);
+        for at in 0..40 {
+            assert_eq!(
+                coverage.covers(at),
+                ranges.iter().any(|r| r.contains(&at)),
+                "{at}"
+            );
+        }
+    }
 
     #[test]
     fn a_compact_window_leaves_out_spaces_and_stops_at_a_line_break() {
