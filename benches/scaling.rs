@@ -235,6 +235,17 @@ const SHAPES: &[Shape] = &[
         },
     },
     Shape {
+        name: "unit list joined by 和",
+        base: 5_000,
+        make: |n| {
+            let list: Vec<String> = (0..n).map(|k| format!("省局第{k}处")).collect();
+            text(format!(
+                "一、任务\n1.推进工作。（牵头单位：{}）\n",
+                list.join("和")
+            ))
+        },
+    },
+    Shape {
         name: "many files to --out-dir",
         base: 20_000,
         make: |n| {

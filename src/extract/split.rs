@@ -131,6 +131,10 @@ fn fragments(list: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let mut depth = 0i32;
     let mut start = 0;
+    // The first separator at or after a position, found once for every
+    // position before it (looked for anew at each conjunction, it made a
+    // list joined by thousands of `和` quadratic).
+    let mut next_separator = NextSeparator::default();
     let iter = list.char_indices();
     for (i, c) in iter {
         match c {
@@ -178,8 +182,8 @@ fn fragments(list: &str) -> Vec<Range<usize>> {
                 let split = (c == '及'
                     && (before.ends_with('等') || before.ends_with('以') || group_after))
                     || (c != '及' && before.ends_with('等'))
-                    || (c != '及' && after.starts_with('各') && before.chars().count() >= 2)
-                    || both_sides_units(before, after);
+                    || (c != '及' && after.starts_with('各') && at_least_two_chars(before))
+                    || both_sides_units(before, next_separator.name_at(list, i + c.len_utf8()));
                 if split {
                     let cut = if before.ends_with('以') {
                         i - '以'.len_utf8()
@@ -200,15 +204,41 @@ fn fragments(list: &str) -> Vec<Range<usize>> {
         .collect()
 }
 
+/// Separators that end the name after a conjunction.
+const NAME_END: [char; 6] = ['、', ',', ';', '，', '；', ' '];
+
+/// Where the next [`NAME_END`] separator of a list is, remembered for the
+/// positions before it (asked at increasing positions, the search of a
+/// whole list is one pass).
+#[derive(Default)]
+struct NextSeparator {
+    /// (position searched from, the separator found there or the list's end).
+    found: Option<(usize, usize)>,
+}
+
+impl NextSeparator {
+    /// The name that starts at `at` of `list`: up to the next separator.
+    fn name_at<'a>(&mut self, list: &'a str, at: usize) -> &'a str {
+        let end = match self.found {
+            Some((from, end)) if from <= at && at <= end => end,
+            _ => list[at..].find(NAME_END).map_or(list.len(), |e| at + e),
+        };
+        self.found = Some((at, end));
+        &list[at..end]
+    }
+}
+
+/// Whether `s` has two characters or more (without counting them all).
+fn at_least_two_chars(s: &str) -> bool {
+    s.chars().nth(1).is_some()
+}
+
 /// `县委编办及县直相关部门`, `市委宣传部和市委网信办`: the words on both sides of
 /// the conjunction are organization names of their own (`住房和城乡建设部` is
-/// not: `住房` is no name).
-fn both_sides_units(before: &str, after: &str) -> bool {
-    let next = after
-        .find(['、', ',', ';', '，', '；', ' '])
-        .map_or(after, |e| &after[..e]);
+/// not: `住房` is no name). `next` is the name after the conjunction.
+fn both_sides_units(before: &str, next: &str) -> bool {
     let before = before.trim_start_matches('由');
-    before.chars().count() >= 2
+    at_least_two_chars(before)
         && super::org::ending(before).is_some()
         && super::org::is_org_name(before)
         && super::org::is_org_name(next)
@@ -341,6 +371,25 @@ fn strip_open_list(list: &str, r: Range<usize>) -> Range<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_name_after_a_conjunction_is_found_as_a_fresh_search_finds_it() {
+        for list in crate::repair::scan::every_string(&["和", "、", " ", "甲", "，"], 5) {
+            let positions: Vec<usize> = list.char_indices().map(|(i, _)| i).collect();
+            // Every increasing series of positions, as a list is read.
+            for mask in 0..1u32 << positions.len() {
+                let mut next = NextSeparator::default();
+                for (k, &at) in positions.iter().enumerate() {
+                    if mask >> k & 1 == 1 {
+                        let fresh = list[at..]
+                            .find(NAME_END)
+                            .map_or(&list[at..], |e| &list[at..at + e]);
+                        assert_eq!(next.name_at(&list, at), fresh, "{list:?} at {at}");
+                    }
+                }
+            }
+        }
+    }
 
     #[test]
     fn trim_range_drops_what_the_plain_definition_drops() {
