@@ -507,16 +507,23 @@ pub fn extract_targets(f: &Folded, skip: &[Range<usize>]) -> Vec<Target> {
 /// over an item is linear in its numbers and ranges together (testing each
 /// number against every clause was quadratic in an item of thousands of
 /// clauses).
-struct Coverage {
-    ranges: Vec<Range<usize>>,
+struct Coverage<'a> {
+    ranges: Cow<'a, [Range<usize>]>,
     next: usize,
     max_end: usize,
 }
 
-impl Coverage {
-    fn new(ranges: &[Range<usize>]) -> Self {
-        let mut ranges = ranges.to_vec();
-        ranges.sort_by_key(|r| r.start);
+impl<'a> Coverage<'a> {
+    /// The ranges as given when they are sorted (clause spans are), else a
+    /// sorted copy.
+    fn new(ranges: &'a [Range<usize>]) -> Self {
+        let ranges = if ranges.is_sorted_by_key(|r| r.start) {
+            Cow::Borrowed(ranges)
+        } else {
+            let mut sorted = ranges.to_vec();
+            sorted.sort_by_key(|r| r.start);
+            Cow::Owned(sorted)
+        };
         Coverage {
             ranges,
             next: 0,
@@ -1230,14 +1237,18 @@ mod tests {
 
     #[test]
     fn covered_positions_are_those_some_range_contains() {
-        let ranges = [5..9, 0..2, 3..3, 4..12, 20..21, 20..25, 30..31];
-        let mut coverage = Coverage::new(&ranges);
-        for at in 0..40 {
-            assert_eq!(
-                coverage.covers(at),
-                ranges.iter().any(|r| r.contains(&at)),
-                "{at}"
-            );
+        let unsorted = [5..9, 0..2, 3..3, 4..12, 20..21, 20..25, 30..31];
+        let mut sorted = unsorted.to_vec();
+        sorted.sort_by_key(|r| r.start);
+        for ranges in [&unsorted[..], &sorted[..]] {
+            let mut coverage = Coverage::new(ranges);
+            for at in 0..40 {
+                assert_eq!(
+                    coverage.covers(at),
+                    ranges.iter().any(|r| r.contains(&at)),
+                    "{at} in {ranges:?}"
+                );
+            }
         }
     }
 
