@@ -51,6 +51,15 @@ fn text(s: String) -> Input {
     Input::File("shape.txt", s.into_bytes())
 }
 
+/// A text: `head`, `piece(k)` for k in 0..n, then `tail`.
+fn repeated(head: &str, n: usize, tail: &str, piece: impl Fn(usize) -> String) -> Input {
+    let mut s = String::from(head);
+    for k in 0..n {
+        s.push_str(&piece(k));
+    }
+    text(s + tail)
+}
+
 /// A plan of `n` distinct tasks in sections of twenty, for the diff shape.
 fn plan(n: usize, edit: bool) -> String {
     const CN: [&str; 10] = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"];
@@ -202,36 +211,30 @@ const SHAPES: &[Shape] = &[
         name: "many clauses in one paragraph",
         base: 5_000,
         make: |n| {
-            let mut s = String::from("一、任务\n1.");
-            for k in 0..n {
-                s.push_str(&format!(
+            repeated("一、任务\n1.", n, "\n", |k| {
+                format!(
                     "推进第{k}项工作（牵头单位：省局第{}处；责任单位：各市、州、县市场监管局）",
                     k % 500
-                ));
-            }
-            text(s + "\n")
+                )
+            })
         },
     },
     Shape {
         name: "many label lines",
         base: 5_000,
         make: |n| {
-            let mut s = String::from("一、任务\n1.推进工作。\n");
-            for k in 0..n {
-                s.push_str(&format!("牵头单位：省局第{k}处\n"));
-            }
-            text(s)
+            repeated("一、任务\n1.推进工作。\n", n, "", |k| {
+                format!("牵头单位：省局第{k}处\n")
+            })
         },
     },
     Shape {
         name: "many assignment sentences",
         base: 5_000,
         make: |n| {
-            let mut s = String::from("一、任务\n1.推进工作。");
-            for k in 0..n {
-                s.push_str(&format!("省局第{k}处负责落实。"));
-            }
-            text(s + "\n")
+            repeated("一、任务\n1.推进工作。", n, "\n", |k| {
+                format!("省局第{k}处负责落实。")
+            })
         },
     },
     Shape {

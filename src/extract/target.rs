@@ -1029,6 +1029,11 @@ fn skipped_regions(text: &str) -> Vec<Range<usize>> {
     for s in quotes.into_iter().map(|q| q.start).chain(titles) {
         regions.push(s..text.len());
     }
+    sorted_and_merged(regions)
+}
+
+/// `regions` sorted by start, overlapping ones merged.
+fn sorted_and_merged(mut regions: Vec<Range<usize>>) -> Vec<Range<usize>> {
     regions.sort_by_key(|r| r.start);
     let mut merged: Vec<Range<usize>> = Vec::new();
     for r in regions {
@@ -1194,15 +1199,7 @@ mod tests {
         for s in quotes.into_iter().chain(titles) {
             regions.push(s..text.len());
         }
-        regions.sort_by_key(|r| r.start);
-        let mut merged: Vec<Range<usize>> = Vec::new();
-        for r in regions {
-            match merged.last_mut() {
-                Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
-                _ => merged.push(r),
-            }
-        }
-        merged
+        sorted_and_merged(regions)
     }
 
     #[test]
