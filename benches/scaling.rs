@@ -60,6 +60,15 @@ fn repeated(head: &str, n: usize, tail: &str, piece: impl Fn(usize) -> String) -
     text(s + tail)
 }
 
+/// Two versions of a plan, parsed, to diff.
+fn diff_of(a: &str, b: &str) -> Input {
+    let opts = Options::default();
+    Input::Diff(
+        Box::new((fengong::parse_text(a, &opts), fengong::parse_text(b, &opts))),
+        a.len() + b.len(),
+    )
+}
+
 /// A plan of `n` distinct tasks in sections of twenty, for the diff shape.
 fn plan(n: usize, edit: bool) -> String {
     const CN: [&str; 10] = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"];
@@ -183,17 +192,23 @@ const SHAPES: &[Shape] = &[
     Shape {
         name: "diff of two plans",
         base: 2_500,
+        make: |n| diff_of(&plan(n, false), &plan(n, true)),
+    },
+    Shape {
+        name: "diff of one long item",
+        base: 2_000,
         make: |n| {
-            let (a, b) = (plan(n, false), plan(n, true));
-            let opts = Options::default();
-            let len = a.len() + b.len();
-            Input::Diff(
-                Box::new((
-                    fengong::parse_text(&a, &opts),
-                    fengong::parse_text(&b, &opts),
-                )),
-                len,
-            )
+            // One item of n numbered phrases; the new version changes
+            // every seventh number.
+            let item = |edit: bool| {
+                let mut s = String::from("一、任务\n1.");
+                for k in 0..n {
+                    let v = if edit && k % 7 == 0 { k + 1 } else { k };
+                    s.push_str(&format!("推进第{v}项工作，"));
+                }
+                s + "\n"
+            };
+            diff_of(&item(false), &item(true))
         },
     },
     Shape {
