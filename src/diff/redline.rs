@@ -8,7 +8,7 @@
 //! `similar`.
 
 use crate::lexicon::with_segmenter;
-use crate::repair::{fold, fold_char};
+use crate::repair::{CharOffsets, fold, fold_char};
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 use similar::{Algorithm, DiffOp, capture_diff_slices};
@@ -53,21 +53,9 @@ pub struct Token {
 pub fn tokenize(s: &str) -> Vec<Token> {
     let folded = fold(s);
     let orig: Vec<char> = s.chars().collect();
-    // folded and original have the same number of chars. Offsets are asked
-    // in increasing order, so the count goes on from the last one asked
-    // (counting from the start each time made an item of thousands of
-    // numbers quadratic).
-    let counted = std::cell::Cell::new((0usize, 0usize));
-    let byte_to_char = |b: usize| {
-        let (from_b, from_c) = counted.get();
-        let c = if b >= from_b {
-            from_c + folded[from_b..b].chars().count()
-        } else {
-            folded[..b].chars().count()
-        };
-        counted.set((b, c));
-        c
-    };
+    // folded and original have the same number of chars
+    let chars = CharOffsets::new(&folded);
+    let byte_to_char = |b: usize| chars.of(b);
     let mut out = Vec::new();
     let push = |from: usize, to: usize, out: &mut Vec<Token>| {
         let text: String = orig[from..to].iter().collect();
