@@ -21,7 +21,7 @@
 //! ranges into it, so the caller can recover the original text.
 
 use crate::extract::org::is_org_name;
-use crate::extract::split::{split_top, split_units, trim_range};
+use crate::extract::split::{Spans, split_top, split_units, trim_range};
 use crate::repair::scan::punctuation_indices;
 use aho_corasick::AhoCorasick;
 use regex::Regex;
@@ -363,46 +363,10 @@ fn truncated_clause(text: &str, open: usize, nested_open: Option<usize>, out: &m
     out.push(cl);
 }
 
-/// The spans of clauses found so far, for overlap queries at increasing
-/// positions: a cursor moves forward, so a whole pass is linear.
-struct Spans {
-    /// (start, largest end of this and every earlier span), sorted by start.
-    spans: Vec<(usize, usize)>,
-    cursor: usize,
-}
-
-impl Spans {
-    fn of(clauses: &[Clause]) -> Self {
-        let mut v: Vec<Range<usize>> = clauses.iter().map(|c| c.span.clone()).collect();
-        v.sort_by_key(|r| r.start);
-        let mut max_end = 0;
-        let spans = v
-            .into_iter()
-            .map(|r| {
-                max_end = max_end.max(r.end);
-                (r.start, max_end)
-            })
-            .collect();
-        Spans { spans, cursor: 0 }
-    }
-
-    /// Whether `r` overlaps a span; queries must come in increasing `r.start`.
-    fn overlaps(&mut self, r: Range<usize>) -> bool {
-        // Spans that end before `r` starts cannot overlap it or any later query.
-        while self.cursor < self.spans.len() && self.spans[self.cursor].1 <= r.start {
-            self.cursor += 1;
-        }
-        // The span at the cursor ends after `r.start`; later ones start no earlier.
-        self.spans
-            .get(self.cursor)
-            .is_some_and(|&(start, _)| start < r.end)
-    }
-}
-
 /// Label lines outside brackets: `责任单位：区发改局` at the start of a line.
 /// The list runs to the end of the line (or its first `。`).
 fn label_lines(text: &str, out: &mut Vec<Clause>) {
-    let mut found = Spans::of(out);
+    let mut found = Spans::of(out.iter().map(|c| c.span.clone()));
     for m in label_line_matches(text) {
         if found.overlaps(m.start..m.start + 1) {
             continue;
@@ -489,7 +453,7 @@ fn assignment_sentences(text: &str, out: &mut Vec<Clause>) {
         }
     }
     ends.push((start, text.len()));
-    let mut found = Spans::of(out);
+    let mut found = Spans::of(out.iter().map(|c| c.span.clone()));
     for (s, e) in ends {
         let r = trim_range(text, s..e);
         if r.is_empty() {

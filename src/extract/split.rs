@@ -204,6 +204,51 @@ fn fragments(list: &str) -> Vec<Range<usize>> {
         .collect()
 }
 
+/// Ranges for queries at increasing positions (clauses found so far, the
+/// clause spans numbers are tested against): a cursor moves forward, so a
+/// whole pass is linear in the queries and ranges together.
+pub struct Spans {
+    /// (start, largest end of this and every earlier range), sorted by start.
+    spans: Vec<(usize, usize)>,
+    cursor: usize,
+}
+
+impl Spans {
+    /// The spans of `ranges`, in any order.
+    pub fn of(ranges: impl IntoIterator<Item = Range<usize>>) -> Self {
+        let mut v: Vec<Range<usize>> = ranges.into_iter().collect();
+        if !v.is_sorted_by_key(|r| r.start) {
+            v.sort_by_key(|r| r.start);
+        }
+        let mut max_end = 0;
+        let spans = v
+            .into_iter()
+            .map(|r| {
+                max_end = max_end.max(r.end);
+                (r.start, max_end)
+            })
+            .collect();
+        Spans { spans, cursor: 0 }
+    }
+
+    /// Whether `r` overlaps a span; queries must come in increasing `r.start`.
+    pub fn overlaps(&mut self, r: Range<usize>) -> bool {
+        // Spans that end before `r` starts cannot overlap it or any later query.
+        while self.cursor < self.spans.len() && self.spans[self.cursor].1 <= r.start {
+            self.cursor += 1;
+        }
+        // The span at the cursor ends after `r.start`; later ones start no earlier.
+        self.spans
+            .get(self.cursor)
+            .is_some_and(|&(start, _)| start < r.end)
+    }
+
+    /// Whether a span contains position `at` (queries in increasing order).
+    pub fn covers(&mut self, at: usize) -> bool {
+        self.overlaps(at..at + 1)
+    }
+}
+
 /// Separators that end the name after a conjunction.
 const NAME_END: [char; 6] = ['、', ',', ';', '，', '；', ' '];
 
@@ -371,6 +416,23 @@ fn strip_open_list(list: &str, r: Range<usize>) -> Range<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn covered_positions_are_those_some_range_contains() {
+        let unsorted = [5..9, 0..2, 3..3, 4..12, 20..21, 20..25, 30..31];
+        let mut sorted = unsorted.to_vec();
+        sorted.sort_by_key(|r| r.start);
+        for ranges in [&unsorted[..], &sorted[..]] {
+            let mut coverage = Spans::of(ranges.iter().cloned());
+            for at in 0..40 {
+                assert_eq!(
+                    coverage.covers(at),
+                    ranges.iter().any(|r| r.contains(&at)),
+                    "{at} in {ranges:?}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn the_name_after_a_conjunction_is_found_as_a_fresh_search_finds_it() {

@@ -20,6 +20,7 @@
 
 use super::numeral::{self, Numeral, magnitude_factor};
 pub use super::numeral::{chinese_value, parse_number};
+use super::split::Spans;
 use crate::model::Target;
 use crate::repair::Folded;
 use aho_corasick::{AhoCorasick, Anchored, Input, MatchKind};
@@ -476,7 +477,9 @@ pub fn extract_targets(f: &Folded, skip: &[Range<usize>]) -> Vec<Target> {
     let mut cur = Cursor::default();
     let mut out: Vec<Target> = Vec::new();
     let mut prev_end_cmp: Option<(usize, String)> = None;
-    let mut in_skip = Coverage::new(skip);
+    // Testing each number against every clause was quadratic in an item
+    // of thousands of clauses.
+    let mut in_skip = Spans::of(skip.iter().cloned());
     for n in numeral::scan(text) {
         let start = n.span.start;
         // The upper end of a range already read (`7.5%—8%`).
@@ -499,51 +502,6 @@ pub fn extract_targets(f: &Folded, skip: &[Range<usize>]) -> Vec<Target> {
         }
     }
     out
-}
-
-/// Whether positions, asked in increasing order, lie in any of a set of
-/// ranges: the ranges sorted by start, a cursor past those that start at or
-/// before the last position asked, and the largest end among them. A pass
-/// over an item is linear in its numbers and ranges together (testing each
-/// number against every clause was quadratic in an item of thousands of
-/// clauses).
-struct Coverage<'a> {
-    ranges: Cow<'a, [Range<usize>]>,
-    next: usize,
-    max_end: usize,
-}
-
-impl<'a> Coverage<'a> {
-    /// The ranges as given when they are sorted (clause spans are), else a
-    /// sorted copy.
-    fn new(ranges: &'a [Range<usize>]) -> Self {
-        let ranges = if ranges.is_sorted_by_key(|r| r.start) {
-            Cow::Borrowed(ranges)
-        } else {
-            let mut sorted = ranges.to_vec();
-            sorted.sort_by_key(|r| r.start);
-            Cow::Owned(sorted)
-        };
-        Coverage {
-            ranges,
-            next: 0,
-            max_end: 0,
-        }
-    }
-
-    /// Whether `at` lies in a range; `at` must not be below the last one asked.
-    fn covers(&mut self, at: usize) -> bool {
-        while let Some(r) = self.ranges.get(self.next)
-            && r.start <= at
-        {
-            // An empty range covers nothing.
-            if r.start < r.end {
-                self.max_end = self.max_end.max(r.end);
-            }
-            self.next += 1;
-        }
-        at < self.max_end
-    }
 }
 
 /// One target from a numeral, with the byte offset where its `raw` ends.
@@ -1229,23 +1187,6 @@ mod tests {
                 skipped_regions_searching_each_quotation(&t),
                 "{t:?}"
             );
-        }
-    }
-
-    #[test]
-    fn covered_positions_are_those_some_range_contains() {
-        let unsorted = [5..9, 0..2, 3..3, 4..12, 20..21, 20..25, 30..31];
-        let mut sorted = unsorted.to_vec();
-        sorted.sort_by_key(|r| r.start);
-        for ranges in [&unsorted[..], &sorted[..]] {
-            let mut coverage = Coverage::new(ranges);
-            for at in 0..40 {
-                assert_eq!(
-                    coverage.covers(at),
-                    ranges.iter().any(|r| r.contains(&at)),
-                    "{at} in {ranges:?}"
-                );
-            }
         }
     }
 
