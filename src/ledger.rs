@@ -16,6 +16,7 @@
 //! (`武汉市人民政府办公厅` → `武汉市`).
 
 use crate::model::{Notice, Role, Target, UnitKind};
+use crate::output::context;
 use crate::output::xlsx::{Cell, Column, Formats, display_width, sheet_name, write_table};
 use crate::repair::fold;
 use crate::units::Aliases;
@@ -32,12 +33,16 @@ pub struct Entry {
     pub source: String,
     /// The item's numbering path, e.g. `["一", "1"]`.
     pub path: Vec<String>,
-    /// The item's heading.
+    /// The item's heading, cut as a long table's row repeats it
+    /// ([`crate::output::context`]).
     pub heading: String,
     /// The unit's name as written in this item.
     pub listed_as: String,
-    /// Numeric targets of the item.
+    /// Numeric targets of the item, the first [`ENTRY_TARGETS`] of them.
     pub targets: Vec<Target>,
+    /// How many of the item's targets were left out past [`ENTRY_TARGETS`].
+    #[serde(skip_serializing_if = "is_zero")]
+    pub targets_omitted: usize,
     /// Deadline of the item, if one is written.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub deadline: Option<String>,
@@ -52,14 +57,31 @@ impl Entry {
         }
     }
 
-    /// Targets as written, joined with `；`.
+    /// Targets as written, joined with `；` (`；…` when some were left
+    /// out), cut as a long table's row repeats it.
     pub fn targets_text(&self) -> String {
-        self.targets
+        let mut text = self
+            .targets
             .iter()
             .map(|t| t.raw.as_str())
             .collect::<Vec<_>>()
-            .join("；")
+            .join("；");
+        if self.targets_omitted > 0 {
+            text.push_str("；…");
+        }
+        context(&text).into_owned()
     }
+}
+
+/// How many of an item's targets each of its ledger entries carries. Every
+/// unit of an item has an entry with the item's targets, so an item of
+/// thousands of units and thousands of targets (one long paragraph) would
+/// hold their product; the most targets an item of the corpus has is 11.
+/// The notice's JSON keeps them all.
+pub const ENTRY_TARGETS: usize = 50;
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// The ledger of one unit.
@@ -133,9 +155,10 @@ fn entry(n: &Notice, it: &crate::model::Item, role: Role, listed_as: &str) -> En
         role,
         source: n.source.clone().unwrap_or_default(),
         path: it.path.clone(),
-        heading: it.heading.clone(),
+        heading: context(&it.heading).into_owned(),
         listed_as: listed_as.to_string(),
-        targets: it.targets.clone(),
+        targets: it.targets.iter().take(ENTRY_TARGETS).cloned().collect(),
+        targets_omitted: it.targets.len().saturating_sub(ENTRY_TARGETS),
         deadline: it.deadline.clone(),
     }
 }
@@ -576,6 +599,35 @@ mod tests {
         assert!(names.contains("各市、州、县市场监管局"));
         let wb = workbook(&all).unwrap();
         assert!(!wb.is_empty());
+    }
+
+    #[test]
+    fn entries_carry_a_bounded_context_of_their_item() {
+        // One sentence of 60 quantities shared by two units: each entry
+        // holds the first ENTRY_TARGETS targets and the heading cut.
+        let text = format!(
+            "一、任务\n1.推进工作{}（牵头单位：省发展改革委；责任单位：省财政厅）。\n",
+            "达到850万户，".repeat(ENTRY_TARGETS + 10) + &"推进".repeat(300)
+        );
+        let n = [crate::parse_text(&text, &crate::Options::default())];
+        let item = &n[0].items[1];
+        assert_eq!(item.targets.len(), ENTRY_TARGETS + 10);
+        let all = all_ledgers(&n);
+        assert_eq!(all.len(), 2);
+        for l in &all {
+            let e = &l.entries[0];
+            assert_eq!(e.targets[..], item.targets[..ENTRY_TARGETS]);
+            assert_eq!(e.targets_omitted, 10);
+            assert!(e.targets_text().ends_with("；…"), "{}", e.targets_text());
+            assert_eq!(e.heading, crate::output::context(&item.heading));
+            assert!(e.heading.ends_with('…'));
+        }
+        let json = crate::output::json_writer::to_string(&all).unwrap();
+        assert!(json.contains("\"targets_omitted\":10"), "{json}");
+        // Entries of an item within the bounds are whole, without the count.
+        let seed = [seed()];
+        let json = crate::output::json_writer::to_string(&all_ledgers(&seed)).unwrap();
+        assert!(!json.contains("targets_omitted"));
     }
 
     #[test]

@@ -1,8 +1,10 @@
 //! CSV writers with a UTF-8 BOM by default (Excel in China opens BOM-less
 //! UTF-8 as GBK): items (one row per item), units (item × role × unit, for
 //! pivot tables) and targets (one row per target). Lists inside a cell are
-//! joined with `；`.
+//! joined with `；`; the rows of the units and targets tables repeat their
+//! item's heading cut to [`super::CONTEXT_CHARS`] characters.
 
+use super::context;
 use crate::model::{Notice, format_number};
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -74,6 +76,7 @@ pub fn units_csv(notices: &[Notice], bom: bool) -> std::io::Result<Vec<u8>> {
     ])?;
     for n in notices {
         for it in &n.items {
+            let heading = context(&it.heading);
             for (role, units) in [
                 ("lead", &it.lead_units),
                 ("responsible", &it.responsible_units),
@@ -82,7 +85,7 @@ pub fn units_csv(notices: &[Notice], bom: bool) -> std::io::Result<Vec<u8>> {
                     w.write_record([
                         n.source.as_deref().unwrap_or(""),
                         &it.path.join("/"),
-                        &it.heading,
+                        &heading,
                         role,
                         &u.raw,
                         &u.name,
@@ -122,11 +125,12 @@ pub fn targets_csv(notices: &[Notice], bom: bool) -> std::io::Result<Vec<u8>> {
     ])?;
     for n in notices {
         for it in &n.items {
+            let heading = context(&it.heading);
             for t in &it.targets {
                 w.write_record([
                     n.source.as_deref().unwrap_or(""),
                     &it.path.join("/"),
-                    &it.heading,
+                    &heading,
                     &t.raw,
                     t.metric.as_deref().unwrap_or(""),
                     &format_number(t.value),
@@ -147,4 +151,58 @@ pub fn targets_csv(notices: &[Notice], bom: bool) -> std::io::Result<Vec<u8>> {
         }
     }
     finish(w)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::CONTEXT_CHARS;
+    use crate::{Options, parse_text};
+
+    /// One task whose first sentence runs on: 600 quantities, then a unit.
+    fn long_sentence() -> Notice {
+        let text = format!(
+            "一、任务\n1.推进工作{}（牵头单位：省发展改革委）。\n",
+            "达到850万户，".repeat(600)
+        );
+        parse_text(&text, &Options::default())
+    }
+
+    fn column(bytes: &[u8], name: &str) -> Vec<String> {
+        let mut r = csv::Reader::from_reader(bytes);
+        let at = r.headers().unwrap().iter().position(|h| h.ends_with(name));
+        r.records()
+            .map(|row| row.unwrap()[at.unwrap()].to_string())
+            .collect()
+    }
+
+    #[test]
+    fn long_tables_repeat_a_cut_heading_and_the_items_table_keeps_it_whole() {
+        let n = long_sentence();
+        let heading = &n.items[1].heading;
+        assert!(heading.chars().count() > 4 * CONTEXT_CHARS, "{heading}");
+        let cut = crate::output::context(heading);
+        let targets = column(
+            &targets_csv(std::slice::from_ref(&n), false).unwrap(),
+            "heading",
+        );
+        assert_eq!(targets.len(), 600);
+        assert!(targets.iter().all(|h| *h == cut));
+        let units = column(
+            &units_csv(std::slice::from_ref(&n), false).unwrap(),
+            "heading",
+        );
+        assert_eq!(units, [cut.to_string()]);
+        let items = column(
+            &items_csv(std::slice::from_ref(&n), false).unwrap(),
+            "heading",
+        );
+        assert_eq!(items[1], *heading);
+        for rows in [
+            crate::output::xlsx::unit_rows(std::slice::from_ref(&n)),
+            crate::output::xlsx::target_rows(std::slice::from_ref(&n)),
+        ] {
+            assert!(rows.iter().all(|r| r.cells[2].text() == cut));
+        }
+    }
 }

@@ -11,12 +11,16 @@
 //! Several notices go into one workbook; the `来源文件` column tells them
 //! apart. Every cell is written as a value (strings as strings, numbers as
 //! numbers), never as a formula. The header row is frozen and filtered.
+//! `单位` and `指标` repeat their item's heading cut to
+//! [`super::CONTEXT_CHARS`] characters; `事项` holds it whole (up to a
+//! cell's 32,767).
 //!
 //! Each sheet ends with a hidden `指纹` (fingerprint) column: which notice,
 //! item and unit/target the row was written for, and a short hash of each
 //! cell as written. [`crate::input::fengong_xlsx`] uses it to rebuild the
 //! notices and to flag rows that were edited or added by hand.
 
+use super::context;
 use crate::model::{Item, Notice, format_number};
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
 
@@ -330,6 +334,7 @@ pub fn unit_rows(notices: &[Notice]) -> Vec<Row> {
     let mut rows = Vec::new();
     for (ni, n) in notices.iter().enumerate() {
         for (ii, it) in n.items.iter().enumerate() {
+            let heading = context(&it.heading);
             let units = it
                 .lead_units
                 .iter()
@@ -344,7 +349,7 @@ pub fn unit_rows(notices: &[Notice]) -> Vec<Row> {
                     cells: vec![
                         source(n),
                         t(path_text(it)),
-                        t(it.heading.clone()),
+                        t(heading.as_ref()),
                         t(role),
                         t(u.raw.clone()),
                         t(u.name.clone()),
@@ -365,6 +370,7 @@ pub fn target_rows(notices: &[Notice]) -> Vec<Row> {
     let mut rows = Vec::new();
     for (ni, n) in notices.iter().enumerate() {
         for (ii, it) in n.items.iter().enumerate() {
+            let heading = context(&it.heading);
             for (k, x) in it.targets.iter().enumerate() {
                 rows.push(Row {
                     notice: ni,
@@ -374,7 +380,7 @@ pub fn target_rows(notices: &[Notice]) -> Vec<Row> {
                     cells: vec![
                         source(n),
                         t(path_text(it)),
-                        t(it.heading.clone()),
+                        t(heading.as_ref()),
                         opt(&x.metric),
                         Cell::Number(x.value),
                         x.max.map(Cell::Number).unwrap_or_else(|| t("")),
