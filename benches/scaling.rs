@@ -35,6 +35,10 @@ enum Input {
     /// The files of a batch (only `batch::output_paths` is timed: the
     /// `--out-dir` layout, collisions included).
     Batch(Vec<fengong::batch::Input>),
+    /// A parsed notice and its text size: only its long tables are timed
+    /// (units and targets CSV and sheet rows, every unit's ledger as JSON
+    /// and CSV).
+    Tables(Box<fengong::Notice>, usize),
 }
 
 impl Input {
@@ -43,6 +47,7 @@ impl Input {
             Input::File(_, b) => b.len(),
             Input::Diff(_, len) => *len,
             Input::Batch(files) => files.iter().map(|i| i.path.as_os_str().len()).sum(),
+            Input::Tables(_, len) => *len,
         }
     }
 }
@@ -67,6 +72,19 @@ fn diff_of(a: &str, b: &str) -> Input {
         Box::new((fengong::parse_text(a, &opts), fengong::parse_text(b, &opts))),
         a.len() + b.len(),
     )
+}
+
+/// One task whose first sentence holds `n` quantities (every third
+/// raised by `bump`) and a list of `units` units: its heading is the whole
+/// paragraph.
+fn long_sentence(n: usize, bump: usize, units: usize) -> String {
+    let mut s = String::from("一、任务\n1.推进工作");
+    for k in 0..n {
+        let v = if k % 3 == 0 { k + bump } else { k };
+        s.push_str(&format!("达到{v}家，"));
+    }
+    let units: Vec<String> = (0..units).map(|k| format!("省局第{k}处")).collect();
+    s + "（牵头单位：" + &units.join("、") + "）。\n"
 }
 
 /// A plan of `n` distinct tasks in sections of twenty, for the diff shape.
@@ -195,6 +213,26 @@ const SHAPES: &[Shape] = &[
         make: |n| diff_of(&plan(n, false), &plan(n, true)),
     },
     Shape {
+        name: "diff of a plan revised throughout",
+        base: 2_500,
+        make: |n| {
+            // Every task's target changes: one change per item, each
+            // looked up in the unit impact list.
+            let version = |bump: usize| {
+                let mut s = String::from("一、任务\n");
+                for k in 1..=n {
+                    s.push_str(&format!(
+                        "{k}.推进第{k}项工作，达到{}家。（牵头单位：省局第{}处）\n",
+                        k + bump,
+                        k % 31
+                    ));
+                }
+                s
+            };
+            diff_of(&version(0), &version(1))
+        },
+    },
+    Shape {
         name: "diff of one long item",
         base: 2_000,
         make: |n| {
@@ -264,6 +302,22 @@ const SHAPES: &[Shape] = &[
         },
     },
     Shape {
+        name: "long tables of one long sentence",
+        base: 1_000,
+        make: |n| {
+            let text = long_sentence(n, 0, n);
+            let notice = fengong::parse_text(&text, &Options::default());
+            Input::Tables(Box::new(notice), text.len())
+        },
+    },
+    Shape {
+        name: "diff of one long sentence",
+        base: 1_000,
+        // One unit: each changed target is a change for each of the item's
+        // units (the unit impact list), a product this shape leaves out.
+        make: |n| diff_of(&long_sentence(n, 0, 1), &long_sentence(n, 1_000_000, 1)),
+    },
+    Shape {
         name: "many files to --out-dir",
         base: 20_000,
         make: |n| {
@@ -299,6 +353,17 @@ fn run(input: &Input, opts: &Options) -> Duration {
         Input::Batch(files) => {
             let outs = fengong::batch::output_paths(files, Path::new("out"), "json");
             std::hint::black_box(&outs);
+        }
+        Input::Tables(notice, _) => {
+            let notices = std::slice::from_ref(notice.as_ref());
+            let units = fengong::output::csv::units_csv(notices, true).unwrap();
+            let targets = fengong::output::csv::targets_csv(notices, true).unwrap();
+            let unit_rows = fengong::output::xlsx::unit_rows(notices);
+            let target_rows = fengong::output::xlsx::target_rows(notices);
+            let ledgers = fengong::ledger::all_ledgers(notices);
+            let json = fengong::output::json_writer::to_string(&ledgers).unwrap();
+            let csv = fengong::ledger::csv(&ledgers, true).unwrap();
+            std::hint::black_box((units, targets, unit_rows, target_rows, json, csv));
         }
     }
     t.elapsed()

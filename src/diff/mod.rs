@@ -33,7 +33,7 @@ use crate::model::{Item, Notice, Target, Unit, format_number};
 use align::{Group, Relation, body_text};
 use redline::{Segment, normalize};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// What changed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -117,7 +117,8 @@ pub struct Change {
     /// Path of the item in the new version.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub new_path: Option<String>,
-    /// Heading of the item (new version when there is one).
+    /// Heading of the item (new version when there is one), cut to
+    /// [`crate::output::CONTEXT_CHARS`] characters.
     #[serde(default)]
     pub heading: String,
     /// Field name for meta changes.
@@ -274,6 +275,15 @@ impl Diff {
 /// `二/（一）/3`.
 pub fn path_str(it: &Item) -> String {
     it.path.join("/")
+}
+
+/// The index of the first item with each path (as [`path_str`] writes it).
+fn first_index_by_path(items: &[Item]) -> HashMap<String, usize> {
+    let mut index = HashMap::with_capacity(items.len());
+    for (i, it) in items.iter().enumerate() {
+        index.entry(path_str(it)).or_insert(i);
+    }
+    index
 }
 
 fn paths(items: &[Item], idx: &[usize]) -> Vec<String> {
@@ -433,9 +443,12 @@ pub fn diff(old: &Notice, new: &Notice) -> Diff {
                 }
             }
         }
+        // Each change repeats its item's heading as context, cut (a
+        // paragraph of thousands of changed targets is one heading).
+        let context = crate::output::context(&heading);
         for c in &mut changes[start..] {
             if c.heading.is_empty() {
-                c.heading = heading.clone();
+                c.heading = context.to_string();
             }
         }
         matches.push(ItemMatch {
@@ -454,7 +467,7 @@ pub fn diff(old: &Notice, new: &Notice) -> Diff {
         ));
     }
     stats.changes = changes.len();
-    let impact = impact(&changes, old, new, &groups);
+    let impact = impact(&changes, old, new);
     Diff {
         old_source: old.source.clone(),
         new_source: new.source.clone(),
@@ -727,6 +740,15 @@ fn describe(t: &Target, cmp: bool, period: bool, deadline: bool) -> String {
     s
 }
 
+/// Above this many pairs of old and new targets of one item, only pairs
+/// at most [`TARGET_WINDOW`] places apart are scored. The most targets an
+/// item of the corpus has is 11 (121 pairs).
+const PAIRED_TARGETS: usize = 1_000_000;
+
+/// How far apart (in places) an old and a new target of an item with very
+/// many targets may be to be paired.
+const TARGET_WINDOW: usize = 200;
+
 fn compare_targets(
     o: &Item,
     n: &Item,
@@ -750,9 +772,20 @@ fn compare_targets(
     let ko = keep(o);
     let kn = keep(n);
     let metric = |t: &Target| t.metric.as_deref().map(normalize).unwrap_or_default();
+    // Every pair is scored, unless both items hold so many targets that
+    // their pairs pass PAIRED_TARGETS (one long paragraph of quantities):
+    // then only pairs at most TARGET_WINDOW places apart, which keeps the
+    // cost linear in the targets.
+    let window = if ko.len().saturating_mul(kn.len()) > PAIRED_TARGETS {
+        TARGET_WINDOW
+    } else {
+        usize::MAX
+    };
     let mut cands: Vec<(i32, usize, usize)> = Vec::new();
     for (x, &a) in ko.iter().enumerate() {
-        for (y, &b) in kn.iter().enumerate() {
+        let near = x.saturating_sub(window)..x.saturating_add(window).saturating_add(1);
+        let near = near.start.min(kn.len())..near.end.min(kn.len());
+        for (y, &b) in kn.iter().enumerate().skip(near.start).take(near.len()) {
             let (ta, tb) = (&o.targets[a], &n.targets[b]);
             let (ma, mb) = (metric(ta), metric(tb));
             let metric_same = !ma.is_empty() && ma == mb;
@@ -840,12 +873,17 @@ fn role_of(it: &Item, unit: &str) -> &'static str {
 }
 
 /// Build the per-unit impact summary from the changes.
-fn impact(changes: &[Change], old: &Notice, new: &Notice, groups: &[Group]) -> Vec<UnitImpact> {
-    let find = |items: &[Item], p: &Option<String>| -> Option<usize> {
+fn impact(changes: &[Change], old: &Notice, new: &Notice) -> Vec<UnitImpact> {
+    // Items by path, looked up once per change (a search through the
+    // items for each change made a plan revised throughout quadratic).
+    let (old_index, new_index) = (
+        first_index_by_path(&old.items),
+        first_index_by_path(&new.items),
+    );
+    let find = |index: &HashMap<String, usize>, p: &Option<String>| -> Option<usize> {
         let p = p.as_deref()?.split(" + ").next()?;
-        items.iter().position(|it| path_str(it) == p)
+        index.get(p).copied()
     };
-    let _ = groups;
     let mut map: BTreeMap<String, UnitImpact> = BTreeMap::new();
     fn entry<'a>(map: &'a mut BTreeMap<String, UnitImpact>, unit: &str) -> &'a mut UnitImpact {
         map.entry(unit.to_string()).or_insert_with(|| UnitImpact {
@@ -856,8 +894,8 @@ fn impact(changes: &[Change], old: &Notice, new: &Notice, groups: &[Group]) -> V
         })
     }
     for c in changes {
-        let ni = find(&new.items, &c.new_path).map(|j| &new.items[j]);
-        let oi = find(&old.items, &c.old_path).map(|i| &old.items[i]);
+        let ni = find(&new_index, &c.new_path).map(|j| &new.items[j]);
+        let oi = find(&old_index, &c.old_path).map(|i| &old.items[i]);
         let path = c
             .new_path
             .clone()
@@ -953,6 +991,62 @@ mod tests {
         let other = "一、主要指标\n\n  1．全省市场主体数量达到８５０万户。\n（牵头单位:省局注册处;责任单位:各市、州、县市场监管局)\n2. 建立社会公用计量標準3000項。(牵头单位：省局计量处；责任单位：各市、州、县市场监管局）\n";
         let d = diff(&parse(OLD), &parse(other));
         assert!(d.is_empty(), "{:#?}", d.changes);
+    }
+
+    #[test]
+    fn changes_repeat_a_cut_heading_of_their_item() {
+        // One sentence of 300 quantities, every third changed: each change
+        // and impact entry carries the heading cut, the match holds it whole.
+        let version = |bump: usize| {
+            let mut s = String::from("一、任务\n1.推进工作");
+            for k in 0..300 {
+                let v = if k % 3 == 0 { k + bump } else { k };
+                s.push_str(&format!("达到{v}家，"));
+            }
+            parse(&(s + "（牵头单位：省发展改革委）。\n"))
+        };
+        let (old, new) = (version(0), version(1000));
+        let d = diff(&old, &new);
+        let heading = &new.items[1].heading;
+        let cut = crate::output::context(heading);
+        assert!(cut.ends_with('…'), "{heading}");
+        let targets = d.changes.iter().filter(|c| c.kind == ChangeKind::Target);
+        assert_eq!(targets.count(), 100);
+        assert!(d.changes.iter().all(|c| c.heading == cut));
+        assert!(d.matches.iter().any(|m| m.heading == *heading));
+        let impact = &d.impact[0].targets_changed;
+        assert_eq!(impact.len(), 100);
+        assert!(impact.iter().all(|e| e.heading == cut));
+    }
+
+    #[test]
+    fn targets_of_a_huge_item_pair_within_a_window() {
+        // 1,100 targets a side (over PAIRED_TARGETS pairs), every third
+        // raised: exactly those are changes, each against its own old value.
+        let version = |bump: usize| {
+            let mut s = String::from("一、任务\n1.推进工作");
+            for k in 0..1100 {
+                let v = if k % 3 == 0 { k + bump } else { k };
+                s.push_str(&format!("达到{v}家，"));
+            }
+            parse(&(s + "。\n"))
+        };
+        let (old, new) = (version(0), version(100_000));
+        assert!(old.items[1].targets.len().pow(2) > PAIRED_TARGETS);
+        let d = diff(&old, &new);
+        let targets: Vec<&Change> = d
+            .changes
+            .iter()
+            .filter(|c| c.kind == ChangeKind::Target)
+            .collect();
+        assert_eq!(targets.len(), 367);
+        for (c, k) in targets.iter().zip((0..1100).step_by(3)) {
+            assert_eq!(c.old.as_deref(), Some(format!("{k}家").as_str()), "{c:?}");
+            assert_eq!(
+                c.new.as_deref(),
+                Some(format!("{}家", k + 100_000).as_str())
+            );
+        }
     }
 
     #[test]
