@@ -740,6 +740,30 @@ fn describe(t: &Target, cmp: bool, period: bool, deadline: bool) -> String {
     s
 }
 
+/// A target's normalised metric (empty when it has none), the metric's
+/// character bigrams and its normalised unit: what pairing compares.
+struct TargetKey {
+    metric: String,
+    bigrams: Vec<u64>,
+    unit: String,
+}
+
+impl TargetKey {
+    fn of(t: &Target) -> TargetKey {
+        let metric = t.metric.as_deref().map(normalize).unwrap_or_default();
+        let bigrams = if metric.is_empty() {
+            Vec::new()
+        } else {
+            align::bigrams(&metric)
+        };
+        TargetKey {
+            metric,
+            bigrams,
+            unit: normalize(&t.unit),
+        }
+    }
+}
+
 /// How far apart (in places among the item's targets) an old and a new
 /// target may be to be paired. The most targets an item of the corpus has
 /// is 11, so every pair of a real item is scored.
@@ -767,22 +791,23 @@ fn compare_targets(
     };
     let ko = keep(o);
     let kn = keep(n);
-    let metric = |t: &Target| t.metric.as_deref().map(normalize).unwrap_or_default();
+    // What a pair is scored on, worked out once per target.
+    let keys = |it: &Item| -> Vec<TargetKey> { it.targets.iter().map(TargetKey::of).collect() };
+    let (keys_o, keys_n) = (keys(o), keys(n));
     // Pairs at most TARGET_WINDOW places apart are scored (every pair, in
     // any item of a real notice), which keeps one long paragraph of
     // thousands of quantities linear.
     let mut cands: Vec<(i32, usize, usize)> = Vec::new();
     for (x, &a) in ko.iter().enumerate() {
-        let near = x.saturating_sub(TARGET_WINDOW)..x + TARGET_WINDOW + 1;
-        let near = near.start.min(kn.len())..near.end.min(kn.len());
-        for (y, &b) in kn.iter().enumerate().skip(near.start).take(near.len()) {
+        let (lo, hi) = (x.saturating_sub(TARGET_WINDOW), x + TARGET_WINDOW + 1);
+        for (y, &b) in kn.iter().enumerate().take(hi).skip(lo) {
             let (ta, tb) = (&o.targets[a], &n.targets[b]);
-            let (ma, mb) = (metric(ta), metric(tb));
-            let metric_same = !ma.is_empty() && ma == mb;
-            let metric_close = !ma.is_empty()
-                && !mb.is_empty()
-                && align::dice(&align::bigrams(&ma), &align::bigrams(&mb)) >= 0.5;
-            let unit_same = normalize(&ta.unit) == normalize(&tb.unit);
+            let (ka, kb) = (&keys_o[a], &keys_n[b]);
+            let metric_same = !ka.metric.is_empty() && ka.metric == kb.metric;
+            let metric_close = !ka.metric.is_empty()
+                && !kb.metric.is_empty()
+                && align::dice(&ka.bigrams, &kb.bigrams) >= 0.5;
+            let unit_same = ka.unit == kb.unit;
             if !(metric_same || metric_close || unit_same) {
                 continue;
             }
@@ -983,18 +1008,22 @@ mod tests {
         assert!(d.is_empty(), "{:#?}", d.changes);
     }
 
+    /// One task whose first sentence holds `n` quantities, every third
+    /// raised by `bump`, then `tail`.
+    fn quantities(n: usize, bump: usize, tail: &str) -> Notice {
+        let mut s = String::from("一、任务\n1.推进工作");
+        for k in 0..n {
+            let v = if k % 3 == 0 { k + bump } else { k };
+            s.push_str(&format!("达到{v}家，"));
+        }
+        parse(&(s + tail + "\n"))
+    }
+
     #[test]
     fn changes_repeat_a_cut_heading_of_their_item() {
         // One sentence of 300 quantities, every third changed: each change
         // and impact entry carries the heading cut, the match holds it whole.
-        let version = |bump: usize| {
-            let mut s = String::from("一、任务\n1.推进工作");
-            for k in 0..300 {
-                let v = if k % 3 == 0 { k + bump } else { k };
-                s.push_str(&format!("达到{v}家，"));
-            }
-            parse(&(s + "（牵头单位：省发展改革委）。\n"))
-        };
+        let version = |bump| quantities(300, bump, "（牵头单位：省发展改革委）。");
         let (old, new) = (version(0), version(1000));
         let d = diff(&old, &new);
         let heading = &new.items[1].heading;
@@ -1013,15 +1042,7 @@ mod tests {
     fn targets_of_a_huge_item_pair_within_a_window() {
         // 1,100 targets a side (more than TARGET_WINDOW), every third
         // raised: exactly those are changes, each against its own old value.
-        let version = |bump: usize| {
-            let mut s = String::from("一、任务\n1.推进工作");
-            for k in 0..1100 {
-                let v = if k % 3 == 0 { k + bump } else { k };
-                s.push_str(&format!("达到{v}家，"));
-            }
-            parse(&(s + "。\n"))
-        };
-        let (old, new) = (version(0), version(100_000));
+        let (old, new) = (quantities(1100, 0, "。"), quantities(1100, 100_000, "。"));
         assert!(old.items[1].targets.len() > 5 * TARGET_WINDOW);
         let d = diff(&old, &new);
         let targets: Vec<&Change> = d

@@ -26,15 +26,12 @@ pub const CONTEXT_CHARS: usize = 500;
 /// `text` as a long table's row repeats it: whole up to [`CONTEXT_CHARS`]
 /// characters, else its first `CONTEXT_CHARS - 1` characters and `…`.
 pub fn context(text: &str) -> Cow<'_, str> {
-    match text.char_indices().nth(CONTEXT_CHARS) {
-        None => Cow::Borrowed(text),
-        Some(_) => {
-            let cut = text
-                .char_indices()
-                .nth(CONTEXT_CHARS - 1)
-                .map_or(text.len(), |(i, _)| i);
-            Cow::Owned(format!("{}…", &text[..cut]))
-        }
+    let mut starts = text.char_indices().map(|(i, _)| i);
+    // Where the character that would make room for `…` starts; a cut only
+    // when another character follows it.
+    match starts.nth(CONTEXT_CHARS - 1) {
+        Some(cut) if starts.next().is_some() => Cow::Owned(format!("{}…", &text[..cut])),
+        _ => Cow::Borrowed(text),
     }
 }
 
