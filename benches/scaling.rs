@@ -58,11 +58,16 @@ fn text(s: String) -> Input {
 
 /// A text: `head`, `piece(k)` for k in 0..n, then `tail`.
 fn repeated(head: &str, n: usize, tail: &str, piece: impl Fn(usize) -> String) -> Input {
+    text(pieces(head, n, tail, piece))
+}
+
+/// The string of [`repeated`]: `head`, `piece(k)` for k in 0..n, `tail`.
+fn pieces(head: &str, n: usize, tail: &str, piece: impl Fn(usize) -> String) -> String {
     let mut s = String::from(head);
     for k in 0..n {
         s.push_str(&piece(k));
     }
-    text(s + tail)
+    s + tail
 }
 
 /// Two versions of a plan, parsed, to diff.
@@ -78,13 +83,12 @@ fn diff_of(a: &str, b: &str) -> Input {
 /// raised by `bump`) and a list of `units` units: its heading is the whole
 /// paragraph.
 fn long_sentence(n: usize, bump: usize, units: usize) -> String {
-    let mut s = String::from("一、任务\n1.推进工作");
-    for k in 0..n {
-        let v = if k % 3 == 0 { k + bump } else { k };
-        s.push_str(&format!("达到{v}家，"));
-    }
     let units: Vec<String> = (0..units).map(|k| format!("省局第{k}处")).collect();
-    s + "（牵头单位：" + &units.join("、") + "）。\n"
+    let tail = format!("（牵头单位：{}）。\n", units.join("、"));
+    pieces("一、任务\n1.推进工作", n, &tail, |k| {
+        let v = if k % 3 == 0 { k + bump } else { k };
+        format!("达到{v}家，")
+    })
 }
 
 /// A plan of `n` distinct tasks in sections of twenty, for the diff shape.
@@ -219,15 +223,14 @@ const SHAPES: &[Shape] = &[
             // Every task's target changes: one change per item, each
             // looked up in the unit impact list.
             let version = |bump: usize| {
-                let mut s = String::from("一、任务\n");
-                for k in 1..=n {
-                    s.push_str(&format!(
+                pieces("一、任务\n", n, "", |k| {
+                    let k = k + 1;
+                    format!(
                         "{k}.推进第{k}项工作，达到{}家。（牵头单位：省局第{}处）\n",
                         k + bump,
                         k % 31
-                    ));
-                }
-                s
+                    )
+                })
             };
             diff_of(&version(0), &version(1))
         },
@@ -239,12 +242,10 @@ const SHAPES: &[Shape] = &[
             // One item of n numbered phrases; the new version changes
             // every seventh number.
             let item = |edit: bool| {
-                let mut s = String::from("一、任务\n1.");
-                for k in 0..n {
+                pieces("一、任务\n1.", n, "\n", |k| {
                     let v = if edit && k % 7 == 0 { k + 1 } else { k };
-                    s.push_str(&format!("推进第{v}项工作，"));
-                }
-                s + "\n"
+                    format!("推进第{v}项工作，")
+                })
             };
             diff_of(&item(false), &item(true))
         },
