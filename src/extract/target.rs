@@ -313,28 +313,52 @@ fn period_in(window: &str) -> Option<String> {
 fn verb_before(before: &str) -> (&str, Option<&'static str>) {
     // Allow a short gap between the verb and the number (spaces, `约`, `了`).
     let trimmed = before.trim_end_matches([' ', '了']);
-    for (w, c) in BEFORE {
-        if trimmed.ends_with(w) {
-            let start = trimmed.len() - w.len();
-            return (&before[start..], Some(c));
-        }
+    if let Some((w, c)) = word_ending(trimmed, BEFORE) {
+        let start = trimmed.len() - w.len();
+        return (&before[start..], Some(c));
     }
     // `达到约`, `控制在约`: the last verb within 2 characters.
     if let Some(stripped) = trimmed.strip_suffix('约') {
-        for (w, _) in BEFORE {
-            if stripped.ends_with(w) {
-                let start = stripped.len() - w.len();
-                return (&before[start..], Some("≈"));
-            }
+        if let Some((w, _)) = word_ending(stripped, BEFORE) {
+            let start = stripped.len() - w.len();
+            return (&before[start..], Some("≈"));
         }
         return (&before[stripped.len()..], Some("≈"));
     }
-    for (w, _) in CHANGE {
-        if trimmed.ends_with(w) {
-            return (&before[trimmed.len() - w.len()..], None);
-        }
+    if let Some((w, _)) = word_ending(trimmed, CHANGE) {
+        return (&before[trimmed.len() - w.len()..], None);
     }
     ("", None)
+}
+
+/// The first entry of `words` whose word ends `s`. Every word of the lists
+/// ends with a Han character (three bytes), so the last three bytes of `s`
+/// are compared before a whole word is: a number seldom follows a verb, and
+/// the lists are walked without a string comparison per word.
+fn word_ending(
+    s: &str,
+    words: &'static [(&'static str, &'static str)],
+) -> Option<(&'static str, &'static str)> {
+    words.iter().find(|(w, _)| ends_with_word(s, w)).copied()
+}
+
+/// `s.ends_with(word)` for a word that ends with a three-byte character: the
+/// last three bytes first, without a call to compare them.
+#[inline]
+fn ends_with_word(s: &str, word: &str) -> bool {
+    s.as_bytes().last_chunk::<3>() == word.as_bytes().last_chunk::<3>() && s.ends_with(word)
+}
+
+/// The first entry of `words` whose word starts `s` (see [`word_ending`]).
+fn word_starting(
+    s: &str,
+    words: &'static [(&'static str, &'static str)],
+) -> Option<(&'static str, &'static str)> {
+    let first = s.as_bytes().first_chunk::<3>()?;
+    words
+        .iter()
+        .find(|(w, _)| w.as_bytes().first_chunk::<3>() == Some(first) && s.starts_with(w))
+        .copied()
 }
 
 /// The thing counted: the clause before the comparator, without leading
@@ -342,7 +366,12 @@ fn verb_before(before: &str) -> (&str, Option<&'static str>) {
 fn metric_of(window: &str) -> Option<String> {
     // Fewer than two characters: no metric (and no segmenter call).
     window.chars().nth(1)?;
-    let w = DEADLINE.replace_all(window, "");
+    // Every deadline holds `年` or `五` (`2025年底`, `“十四五”期末`).
+    let w = if window.contains(['年', '五']) {
+        DEADLINE.replace_all(window, "")
+    } else {
+        std::borrow::Cow::Borrowed(window)
+    };
     let w = if w.contains('(') {
         PAREN.replace_all(&w, "").into_owned()
     } else {
@@ -610,7 +639,7 @@ fn read_target(
         return None;
     }
     // Comparators.
-    let after_mod = AFTER.iter().find(|(w, _)| rest.starts_with(w));
+    let after_mod = word_starting(rest, AFTER);
     let after_mod = after_mod.filter(|(w, _)| {
         *w != "内"
             || unit.contains('日')
@@ -641,9 +670,10 @@ fn read_target(
         (None, None, Some(c)) => c.to_string(),
         (None, None, None) => "=".to_string(),
     };
+    let before_approx = before.trim_end_matches(['约', ' ']);
     let mut change = CHANGE
         .iter()
-        .find(|(w, _)| before.ends_with(w) || before.trim_end_matches(['约', ' ']).ends_with(w))
+        .find(|(w, _)| ends_with_word(before, w) || ends_with_word(before_approx, w))
         .map(|(_, d)| d.to_string());
     if change_factor.is_some() {
         change = Some("increase".to_string());
@@ -1103,6 +1133,57 @@ fn sentence_deadline(sentence: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn comparator_words_are_found_as_by_a_plain_search() {
+        // The fast paths compare a word's first or last three bytes: every
+        // word of the lists begins and ends with a three-byte character.
+        for (w, _) in BEFORE.iter().chain(CHANGE).chain(AFTER) {
+            let chars: Vec<char> = w.chars().collect();
+            assert_eq!(chars[0].len_utf8(), 3, "{w}");
+            assert_eq!(chars[chars.len() - 1].len_utf8(), 3, "{w}");
+        }
+        fn by_search_end(
+            s: &str,
+            words: &'static [(&'static str, &'static str)],
+        ) -> Option<(&'static str, &'static str)> {
+            words.iter().find(|(w, _)| s.ends_with(w)).copied()
+        }
+        fn by_search_start(
+            s: &str,
+            words: &'static [(&'static str, &'static str)],
+        ) -> Option<(&'static str, &'static str)> {
+            words.iter().find(|(w, _)| s.starts_with(w)).copied()
+        }
+        for s in [
+            "全省市场主体数量达到",
+            "合格率稳定在",
+            "不少于",
+            "降至",
+            "提高",
+            "约",
+            "a",
+            "",
+            "达到5",
+            "增长了",
+            "以上",
+            "及以上",
+            "左右，",
+            "内完成",
+            "以",
+            "x以上",
+            "压缩至",
+            "二十",
+        ] {
+            for words in [BEFORE, CHANGE, AFTER] {
+                assert_eq!(word_ending(s, words), by_search_end(s, words), "{s}");
+                assert_eq!(word_starting(s, words), by_search_start(s, words), "{s}");
+                for (w, _) in words {
+                    assert_eq!(ends_with_word(s, w), s.ends_with(w), "{s} {w}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn measure_units_read_longest_with_their_magnitude() {
