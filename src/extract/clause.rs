@@ -22,7 +22,7 @@
 
 use crate::extract::org::is_org_name;
 use crate::extract::split::{Spans, split_top, split_units, trim_range};
-use crate::repair::scan::punctuation_indices;
+use crate::repair::scan::{ends_with_word, punctuation_indices};
 use aho_corasick::AhoCorasick;
 use regex::Regex;
 use std::ops::Range;
@@ -239,7 +239,7 @@ fn role_suffix(s: &str) -> Option<(usize, Role)> {
     let s = s.trim_end_matches(['。', ' ']);
     ROLE_WORDS
         .iter()
-        .find(|(w, r)| *r != Role::Partner && s.ends_with(w))
+        .find(|(w, r)| *r != Role::Partner && ends_with_word(s, w))
         .map(|(w, r)| (s.len() - w.len(), *r))
 }
 

@@ -6,7 +6,7 @@
 //! A trailing `等` (open list) is not part of a unit. Also the shared range
 //! helpers of clause parsing ([`split_top`], [`trim_range`]).
 
-use crate::repair::scan::{is_punctuation, punctuation_indices};
+use crate::repair::scan::{ends_with_word, is_punctuation, punctuation_indices, starts_with_word};
 use std::ops::Range;
 
 /// Administrative levels that may follow `各` in a collective list.
@@ -73,7 +73,7 @@ fn is_admin(s: &str) -> bool {
 fn starts_with_admin(s: &str) -> bool {
     ADMIN_LEVELS
         .iter()
-        .any(|a| s.starts_with(a) && s.len() > a.len())
+        .any(|a| s.len() > a.len() && starts_with_word(s, a))
 }
 
 /// Split a folded unit list into folded byte ranges of units (relative to `list`).
@@ -401,10 +401,11 @@ fn strip_open_list(list: &str, r: Range<usize>) -> Range<usize> {
         "共同",
         "按职责",
     ] {
-        if let Some(stripped) = s.strip_suffix(suffix)
-            && stripped.chars().count() >= 2
-        {
-            return strip_open_list(list, r.start..r.start + stripped.len());
+        if ends_with_word(s, suffix) {
+            let stripped = &s[..s.len() - suffix.len()];
+            if stripped.chars().count() >= 2 {
+                return strip_open_list(list, r.start..r.start + stripped.len());
+            }
         }
     }
     if let Some(stripped) = s.strip_prefix('由') {

@@ -92,6 +92,28 @@ pub fn trim_end(s: &str) -> &str {
     }
 }
 
+/// `s.ends_with(word)`, the word's last byte compared first: when a list of
+/// words is tried against the end of a text, most are ruled out without a
+/// call to compare strings (the last byte of a Han character takes one of
+/// 64 values).
+#[inline]
+pub fn ends_with_word(s: &str, word: &str) -> bool {
+    match word.as_bytes().last() {
+        Some(b) => s.as_bytes().last() == Some(b) && s.ends_with(word),
+        None => true,
+    }
+}
+
+/// `s.starts_with(word)`, the byte where the word would end compared first
+/// (see [`ends_with_word`]).
+#[inline]
+pub fn starts_with_word(s: &str, word: &str) -> bool {
+    match word.len().checked_sub(1) {
+        Some(last) => s.as_bytes().get(last) == Some(&word.as_bytes()[last]) && s.starts_with(word),
+        None => true,
+    }
+}
+
 /// Whether UTF-8 `b` starts with a character that is surely not whitespace.
 #[inline]
 fn starts_solid(b: &[u8]) -> bool {
@@ -155,6 +177,24 @@ mod tests {
             ] {
                 assert_eq!(trim(&t), t.trim(), "{t:?}");
                 assert_eq!(trim_end(&t), t.trim_end(), "{t:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn word_tests_are_the_standard_ones() {
+        // Every pair of strings of up to three characters over Han
+        // characters sharing their last byte (部, 门) or their lead, ASCII and a
+        // four-byte character.
+        let strings = every_string(&["部", "门", "局", "a", "😀"], 3);
+        for s in &strings {
+            for w in &strings {
+                assert_eq!(ends_with_word(s, w), s.ends_with(w.as_str()), "{s:?} {w:?}");
+                assert_eq!(
+                    starts_with_word(s, w),
+                    s.starts_with(w.as_str()),
+                    "{s:?} {w:?}"
+                );
             }
         }
     }
