@@ -22,7 +22,7 @@
 
 use crate::extract::org::is_org_name;
 use crate::extract::split::{Spans, split_top, split_units, trim_range};
-use crate::repair::scan::{ends_with_word, punctuation_indices};
+use crate::repair::scan::{contains_word, ends_with_word, punctuation_indices};
 use aho_corasick::AhoCorasick;
 use regex::Regex;
 use std::ops::Range;
@@ -137,7 +137,38 @@ static NOTES: LazyLock<(AhoCorasick, AhoCorasick)> = LazyLock::new(|| {
 /// texts skip the regex.
 fn may_start_deadline(s: &str) -> bool {
     s.chars().next().is_some_and(|c| {
-        c.is_numeric() || "一二三四五六七八九十年上下今明本当全长持常立即每按第近分逐".contains(c)
+        c.is_numeric()
+            || matches!(
+                c,
+                '一' | '二'
+                    | '三'
+                    | '四'
+                    | '五'
+                    | '六'
+                    | '七'
+                    | '八'
+                    | '九'
+                    | '十'
+                    | '年'
+                    | '上'
+                    | '下'
+                    | '今'
+                    | '明'
+                    | '本'
+                    | '当'
+                    | '全'
+                    | '长'
+                    | '持'
+                    | '常'
+                    | '立'
+                    | '即'
+                    | '每'
+                    | '按'
+                    | '第'
+                    | '近'
+                    | '分'
+                    | '逐'
+            )
     })
 }
 
@@ -183,7 +214,7 @@ static FIRST_IS_LEAD: LazyLock<Regex> = LazyLock::new(|| {
 /// The declaration `列第一位者为牵头单位` in `s`: every spelling holds
 /// `为牵头`, so a text without it is not searched.
 fn first_is_lead(s: &str) -> Option<regex::Match<'_>> {
-    if s.contains("为牵头") {
+    if contains_word(s, "为牵头") {
         FIRST_IS_LEAD.find(s)
     } else {
         None

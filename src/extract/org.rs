@@ -4,7 +4,7 @@
 //! recognizer uses it to tell a unit list (`市发改委、市财政局`) from running
 //! text that happens to end in a role word.
 
-use crate::repair::scan::{trim, trim_end};
+use crate::repair::scan::{contains_word, trim, trim_end};
 use std::sync::LazyLock;
 
 /// Organization-name endings (data file) by their last character, each
@@ -79,7 +79,7 @@ pub fn is_collective_or_vague(name: &str) -> bool {
         // `相关部门`, `有关部门` anywhere.
         || c.match_indices('关')
             .any(|(i, _)| c[i + '关'.len_utf8()..].starts_with("部门") && c[..i].ends_with(['相', '有']))
-        || (c.contains('各') && ending(c).is_some())
+        || (contains_word(c, "各") && ending(c).is_some())
 }
 
 /// Whether some `mark` in `s` is directly followed by one of `words`.

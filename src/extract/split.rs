@@ -6,7 +6,10 @@
 //! A trailing `等` (open list) is not part of a unit. Also the shared range
 //! helpers of clause parsing ([`split_top`], [`trim_range`]).
 
-use crate::repair::scan::{ends_with_word, is_punctuation, punctuation_indices, starts_with_word};
+use crate::repair::scan::{
+    contains_word, ends_with_word, is_punctuation, punctuation_indices, starts_with_word,
+    trim_start_word,
+};
 use std::ops::Range;
 
 /// Administrative levels that may follow `各` in a collective list.
@@ -63,7 +66,10 @@ const GENERIC: &[&str] = &[
 /// A fragment that names a collective by itself (`县直各单位`, `市直有关部门`):
 /// it does not close a distributed group `各乡镇、…`.
 fn collective_of_its_own(s: &str) -> bool {
-    s.contains('各') || s.contains("有关") || s.contains("相关") || s.chars().nth(1) == Some('直')
+    contains_word(s, "各")
+        || contains_word(s, "有关")
+        || contains_word(s, "相关")
+        || s.chars().nth(1) == Some('直')
 }
 
 fn is_admin(s: &str) -> bool {
@@ -98,7 +104,7 @@ pub fn split_units(list: &str) -> Vec<Range<usize>> {
             out.push(group.take().expect("group"));
         }
         if let Some(rest) = s.strip_prefix('各')
-            && is_admin(rest.trim_start_matches("有关").trim_start_matches("相关"))
+            && is_admin(trim_start_word(trim_start_word(rest, "有关"), "相关"))
         {
             group = Some(r);
             continue;
@@ -109,7 +115,7 @@ pub fn split_units(list: &str) -> Vec<Range<usize>> {
             let p = &list[prev.clone()];
             if ["相关", "有关", "其他", "各", "所属"]
                 .iter()
-                .any(|k| p.contains(k))
+                .any(|k| contains_word(p, k))
             {
                 prev.end = r.end;
                 continue;

@@ -23,7 +23,7 @@ pub use super::numeral::{chinese_value, parse_number};
 use super::split::Spans;
 use crate::model::Target;
 use crate::repair::Folded;
-use crate::repair::scan::{ends_with_word, starts_with_word};
+use crate::repair::scan::{contains_word, ends_with_word, starts_with_word};
 use aho_corasick::{AhoCorasick, Anchored, Input, MatchKind};
 use regex::Regex;
 use std::borrow::Cow;
@@ -308,7 +308,7 @@ fn period_in(window: &str) -> Option<String> {
     }
     PERIODS
         .iter()
-        .find(|p| window.contains(*p))
+        .find(|p| contains_word(window, p))
         .map(|p| p.to_string())
 }
 
@@ -370,7 +370,7 @@ fn metric_of(window: &str) -> Option<String> {
     // Every word removed here starts with one of these characters.
     if w.contains(['每', '年', '累', '一']) {
         for p in PERIODS.iter().chain(["累计", "一般"].iter()) {
-            if w.contains(p) {
+            if contains_word(&w, p) {
                 w = w.replace(p, "");
             }
         }

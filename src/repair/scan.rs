@@ -114,6 +114,32 @@ pub fn starts_with_word(s: &str, word: &str) -> bool {
     }
 }
 
+/// `s.contains(word)` for the short words and texts of unit lists and
+/// clauses: each position is tested on the word's first and last bytes
+/// before the whole word is compared (the standard search builds a
+/// searcher first, which costs more than such a text takes to scan). A
+/// match starts on a character boundary: the word starts with a lead byte.
+#[inline]
+pub fn contains_word(s: &str, word: &str) -> bool {
+    let (h, n) = (s.as_bytes(), word.as_bytes());
+    let (Some(&first), Some(&last)) = (n.first(), n.last()) else {
+        return true;
+    };
+    h.len() >= n.len()
+        && (0..=h.len() - n.len())
+            .any(|i| h[i] == first && h[i + n.len() - 1] == last && &h[i..i + n.len()] == n)
+}
+
+/// `s.trim_start_matches(word)` (every leading copy of the word removed), by
+/// [`starts_with_word`] instead of a searcher.
+#[inline]
+pub fn trim_start_word<'a>(mut s: &'a str, word: &str) -> &'a str {
+    while !word.is_empty() && starts_with_word(s, word) {
+        s = &s[word.len()..];
+    }
+    s
+}
+
 /// Whether UTF-8 `b` starts with a character that is surely not whitespace.
 #[inline]
 fn starts_solid(b: &[u8]) -> bool {
@@ -193,6 +219,12 @@ mod tests {
                 assert_eq!(
                     starts_with_word(s, w),
                     s.starts_with(w.as_str()),
+                    "{s:?} {w:?}"
+                );
+                assert_eq!(contains_word(s, w), s.contains(w.as_str()), "{s:?} {w:?}");
+                assert_eq!(
+                    trim_start_word(s, w),
+                    s.trim_start_matches(w.as_str()),
                     "{s:?} {w:?}"
                 );
             }

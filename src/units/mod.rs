@@ -7,7 +7,7 @@ pub mod alias;
 pub mod report;
 
 use crate::model::{Unit, UnitKind};
-use crate::repair::scan::trim;
+use crate::repair::scan::{contains_word, trim};
 use crate::repair::{CharOffsets, Folded, fold};
 pub use alias::{AliasTable, Aliases};
 
@@ -106,7 +106,7 @@ fn without_scope_note(name: &str) -> &str {
             if depth == 0 {
                 let inner = &name[i + c.len_utf8()..name.len() - last.len_utf8()];
                 let note = ["含", "包括", "不含"].iter().any(|p| inner.starts_with(p))
-                    || inner.contains("下同");
+                    || contains_word(inner, "下同");
                 return if note && i > 0 {
                     name[..i].trim_end()
                 } else {
@@ -135,7 +135,9 @@ fn prefix_of<'a>(name: &'a str, aliases: &Aliases) -> Option<&'a str> {
     let word_not_level = ["市场", "区域", "区块", "省份", "县域"]
         .iter()
         .any(|w| name.starts_with(w));
-    ("省市区县州乡镇".contains(first) && name.chars().count() >= 3 && !word_not_level)
+    (matches!(first, '省' | '市' | '区' | '县' | '州' | '乡' | '镇')
+        && name.chars().count() >= 3
+        && !word_not_level)
         .then(|| &name[..first.len_utf8()])
 }
 
@@ -213,7 +215,7 @@ pub fn classify(name: &str) -> UnitKind {
     if name.contains(['关', '他', '行'])
         && ["相关", "有关", "其他", "履行"]
             .iter()
-            .any(|k| name.contains(k))
+            .any(|k| contains_word(name, k))
     {
         return UnitKind::Vague;
     }
