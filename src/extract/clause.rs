@@ -22,6 +22,7 @@
 
 use crate::extract::org::is_org_name;
 use crate::extract::split::{Spans, split_top, split_units, trim_range};
+use crate::extract::word_set;
 use crate::repair::scan::{contains_word, ends_with_word, punctuation_indices};
 use aho_corasick::AhoCorasick;
 use regex::Regex;
@@ -90,7 +91,7 @@ pub(crate) fn prepare() {
     LazyLock::force(&FIRST_IS_LEAD);
     LazyLock::force(&DEADLINE_PART);
     LazyLock::force(&ROLE_WORD_AUTOMATON);
-    LazyLock::force(&SENTENCE_MARKS);
+    LazyLock::force(&LABEL_MARK_SET);
     LazyLock::force(&DEADLINE_CELL);
 }
 
@@ -126,10 +127,7 @@ static NOTES: LazyLock<(AhoCorasick, AhoCorasick)> = LazyLock::new(|| {
     first.sort_unstable();
     first.dedup();
     let first = first.iter().map(|c| c.to_string());
-    (
-        AhoCorasick::new(&words).expect("note automaton"),
-        AhoCorasick::new(first).expect("note first characters"),
-    )
+    (word_set(&words), word_set(first))
 });
 
 /// Whether `s` starts with a character a [`DEADLINE_PART`] can start with
@@ -256,9 +254,8 @@ fn slot_of_label(label: &str) -> Slot {
 
 /// The role words as one automaton, so that a text is searched for all of
 /// them in one pass.
-static ROLE_WORD_AUTOMATON: LazyLock<AhoCorasick> = LazyLock::new(|| {
-    AhoCorasick::new(ROLE_WORDS.iter().map(|(w, _)| w)).expect("role word automaton")
-});
+static ROLE_WORD_AUTOMATON: LazyLock<AhoCorasick> =
+    LazyLock::new(|| word_set(ROLE_WORDS.iter().map(|(w, _)| w)));
 
 /// Whether a role word occurs anywhere in `s`.
 fn contains_role_word(s: &str) -> bool {
@@ -508,20 +505,11 @@ fn assignment_sentences(text: &str, out: &mut Vec<Clause>) {
     }
 }
 
-/// Whether `s` holds a role word or a [`LABEL`]. One pass looks for the role
-/// words and the marks every label holds ([`LABEL_MARKS`]); the label regex
-/// runs only where a mark occurs and no role word does. The pass reports
-/// matches that do not overlap, which finds every role word: none holds a
-/// mark or starts inside one (see the test).
+/// Whether `s` holds a role word or a [`LABEL`]: the label regex runs only
+/// where one of the marks every label holds ([`LABEL_MARKS`]) occurs and no
+/// role word does.
 fn may_assign(s: &str) -> bool {
-    let mut label_mark = false;
-    for m in SENTENCE_MARKS.find_iter(s) {
-        if m.pattern().as_usize() < ROLE_WORDS.len() {
-            return true;
-        }
-        label_mark = true;
-    }
-    label_mark && LABEL.is_match(s)
+    contains_role_word(s) || (LABEL_MARK_SET.is_match(s) && LABEL.is_match(s))
 }
 
 /// What every label word of [`LABEL`] holds: the endings of its generic
@@ -539,12 +527,8 @@ const LABEL_MARKS: &[&str] = &[
     "责任人",
 ];
 
-/// The role words, then [`LABEL_MARKS`], as one automaton (pattern ids below
-/// the number of role words are role words).
-static SENTENCE_MARKS: LazyLock<AhoCorasick> = LazyLock::new(|| {
-    let words = ROLE_WORDS.iter().map(|(w, _)| *w);
-    AhoCorasick::new(words.chain(LABEL_MARKS.iter().copied())).expect("sentence mark automaton")
-});
+/// [`LABEL_MARKS`] as a set of words.
+static LABEL_MARK_SET: LazyLock<AhoCorasick> = LazyLock::new(|| word_set(LABEL_MARKS));
 
 /// `X会同Y`: the ranges of X and Y, when `会同` stands between two lists at top level.
 fn split_partner(text: &str, r: Range<usize>) -> Option<(Range<usize>, Range<usize>)> {
@@ -905,17 +889,7 @@ mod tests {
         for w in LABELS.split('|').chain(generic) {
             assert!(LABEL_MARKS.iter().any(|m| w.contains(m)), "{w}");
         }
-        // A role word is never hidden behind a mark the search reports
-        // first: no role word holds a mark or starts with the end of one.
-        for (role, _) in ROLE_WORDS.iter() {
-            for mark in LABEL_MARKS {
-                assert!(!role.contains(mark), "{role} holds {mark}");
-                for (i, _) in mark.char_indices().skip(1) {
-                    assert!(!role.starts_with(&mark[i..]), "{role} starts inside {mark}");
-                }
-            }
-        }
-        // So the one-pass test answers what the two searches answer.
+        // So a text without a mark needs no label search.
         for s in [
             "县教育局、县卫健局负责落实",
             "责任单位:区发改局",

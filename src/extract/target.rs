@@ -1036,7 +1036,7 @@ fn has_goal_mark(s: &str) -> bool {
 /// The comparator words of [`BEFORE`] and [`AFTER`] but `内`, as one automaton.
 static GOAL_WORDS: LazyLock<AhoCorasick> = LazyLock::new(|| {
     let after = AFTER.iter().filter(|(w, _)| *w != "内");
-    AhoCorasick::new(BEFORE.iter().chain(after).map(|(w, _)| w)).expect("goal word automaton")
+    super::word_set(BEFORE.iter().chain(after).map(|(w, _)| w))
 });
 
 /// What the extractor carries forward through an item: characters read,
