@@ -115,16 +115,21 @@ pub fn starts_with_word(s: &str, word: &str) -> bool {
 }
 
 /// `s.contains(word)` for the short words and texts of unit lists and
-/// clauses: each position is tested on the word's first and last bytes
-/// before the whole word is compared (the standard search builds a
-/// searcher first, which costs more than such a text takes to scan). A
-/// match starts on a character boundary: the word starts with a lead byte.
+/// clauses: in a text of up to 64 bytes each position is tested on the
+/// word's first and last bytes before the whole word is compared (the
+/// standard search builds a searcher first, which costs more than such a
+/// text takes to scan). A match starts on a character boundary: the word
+/// starts with a lead byte.
 #[inline]
 pub fn contains_word(s: &str, word: &str) -> bool {
     let (h, n) = (s.as_bytes(), word.as_bytes());
     let (Some(&first), Some(&last)) = (n.first(), n.last()) else {
         return true;
     };
+    // A long text is searched with vector instructions.
+    if h.len() >= 64 {
+        return memchr::memmem::find(h, n).is_some();
+    }
     h.len() >= n.len()
         && (0..=h.len() - n.len())
             .any(|i| h[i] == first && h[i + n.len() - 1] == last && &h[i..i + n.len()] == n)
@@ -222,6 +227,13 @@ mod tests {
                     "{s:?} {w:?}"
                 );
                 assert_eq!(contains_word(s, w), s.contains(w.as_str()), "{s:?} {w:?}");
+                // Past 64 bytes, with the word at either end or nowhere.
+                let long = format!("{s}{}{s}", "门".repeat(22));
+                assert_eq!(
+                    contains_word(&long, w),
+                    long.contains(w.as_str()),
+                    "{long:?} {w:?}"
+                );
                 assert_eq!(
                     trim_start_word(s, w),
                     s.trim_start_matches(w.as_str()),
