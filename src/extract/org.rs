@@ -84,6 +84,11 @@ pub fn is_collective_or_vague(name: &str) -> bool {
 
 /// Whether some `mark` in `s` is directly followed by one of `words`.
 pub fn follows_any(s: &str, mark: char, words: &[&str]) -> bool {
+    // Most names hold no mark: a plain scan says so before a searcher is built.
+    let mut buf = [0; 4];
+    if !contains_word(s, mark.encode_utf8(&mut buf)) {
+        return false;
+    }
     s.match_indices(mark).any(|(i, _)| {
         let after = &s[i + mark.len_utf8()..];
         words.iter().any(|w| after.starts_with(w))
