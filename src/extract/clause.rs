@@ -134,41 +134,16 @@ static NOTES: LazyLock<(AhoCorasick, AhoCorasick)> = LazyLock::new(|| {
 /// (a digit or the first character of one of its words), so that other
 /// texts skip the regex.
 fn may_start_deadline(s: &str) -> bool {
-    s.chars().next().is_some_and(|c| {
-        c.is_numeric()
-            || matches!(
-                c,
-                '一' | '二'
-                    | '三'
-                    | '四'
-                    | '五'
-                    | '六'
-                    | '七'
-                    | '八'
-                    | '九'
-                    | '十'
-                    | '年'
-                    | '上'
-                    | '下'
-                    | '今'
-                    | '明'
-                    | '本'
-                    | '当'
-                    | '全'
-                    | '长'
-                    | '持'
-                    | '常'
-                    | '立'
-                    | '即'
-                    | '每'
-                    | '按'
-                    | '第'
-                    | '近'
-                    | '分'
-                    | '逐'
-            )
-    })
+    s.chars()
+        .next()
+        .is_some_and(|c| c.is_numeric() || DEADLINE_FIRST_CHARS.contains(&c))
 }
+
+/// The first characters of the words of [`DEADLINE_PART`] (digits aside).
+const DEADLINE_FIRST_CHARS: &[char] = &[
+    '一', '二', '三', '四', '五', '六', '七', '八', '九', '十', '年', '上', '下', '今', '明', '本',
+    '当', '全', '长', '持', '常', '立', '即', '每', '按', '第', '近', '分', '逐',
+];
 
 /// Label words that may stand without a colon (`牵头单位 区发改局`).
 const LABELS: &str = r"牵头责任单位|牵头负责单位|牵头负责领导|牵头领导|牵头单位|牵头部门|牵头处室|牵头科室|协同责任单位|协同单位|责任单位|责任部门|责任处室|责任科室|配合单位|配合部门|配合处室|参与单位|参与部门|协办单位|主办单位|承办单位|监考单位|考核单位|责任领导|分管领导|负责领导|完成时限|完成时间|时间节点|时限要求|责任人";

@@ -359,7 +359,7 @@ fn metric_of(window: &str) -> Option<String> {
     let w = if window.contains(['年', '五']) {
         DEADLINE.replace_all(window, "")
     } else {
-        std::borrow::Cow::Borrowed(window)
+        Cow::Borrowed(window)
     };
     let w = if w.contains('(') {
         PAREN.replace_all(&w, "").into_owned()
